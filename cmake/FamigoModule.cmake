@@ -3,7 +3,7 @@
 # "<module>/<file>.hpp" from src/. Drivers (libsodium, brotli, ...) go in
 # PRIVATE_DEPS so they never leak into the public face of a module.
 set(FAMIGO_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+    -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
     -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
 
 function(famigo_module NAME)

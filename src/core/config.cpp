@@ -63,36 +63,39 @@ void run_check(const Key& key, const Value& value, const std::string& origin) {
     if (auto problem = key.check(value)) fail(key.name, origin, *problem);
 }
 
+[[noreturn]] void wrong_kind(const Key& key, const std::string& origin) {
+    fail(key.name, origin, std::string("expected ") + kind_name(key.kind));
+}
+
 // Reads one TOML leaf into a Value of the key's kind.
 Value from_toml(const Key& key, const toml::node& node, const std::string& origin) {
-    auto wrong = [&] { fail(key.name, origin, std::string("expected ") + kind_name(key.kind)); };
     switch (key.kind) {
         case Kind::String:
             if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
-            wrong();
+            wrong_kind(key, origin);
         case Kind::Integer:
             if (node.is_integer()) return *node.value<std::int64_t>();
-            wrong();
+            wrong_kind(key, origin);
         case Kind::Size:
         case Kind::DurationMs:
             if (node.is_integer()) return *node.value<std::int64_t>();
             if (node.is_string()) return parse_value(key, *node.value<std::string>(), origin);
-            wrong();
+            wrong_kind(key, origin);
         case Kind::Boolean:
             if (node.is_boolean()) return *node.value<bool>();
-            wrong();
+            wrong_kind(key, origin);
         case Kind::StringList: {
             const auto* array = node.as_array();
-            if (!array) wrong();
+            if (!array) wrong_kind(key, origin);
             std::vector<std::string> items;
             for (const auto& item : *array) {
-                if (!item.is_string()) wrong();
+                if (!item.is_string()) wrong_kind(key, origin);
                 items.push_back(*item.value<std::string>());
             }
             return items;
         }
     }
-    wrong();
+    wrong_kind(key, origin);
 }
 
 }  // namespace

@@ -1,0 +1,101 @@
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "core/error.hpp"
+
+namespace famigo::cli {
+namespace {
+
+constexpr std::string_view kCommonOptions = R"(
+Common options:
+  --config PATH      TOML configuration file (default: $FAMIGO_CONFIG, else built-in defaults)
+  --set KEY=VALUE    set one configuration key, e.g. --set server.workers=32 (repeatable)
+  --help             show this help
+Environment: FAMIGO_SECTION__KEY=value sets section.key (e.g. FAMIGO_SERVER__LISTEN=0.0.0.0:80).
+Precedence: defaults < config file < environment < flags.
+)";
+
+const Command kCommands[] = {
+    {"serve", "run the web server",
+     R"(usage: famigo serve [--listen HOST:PORT] [--config PATH] [--set KEY=VALUE]...
+
+Runs the HTTP server in the foreground. SIGTERM or SIGINT starts a graceful
+drain: /readyz turns 503 at once, the listener stays open for server.drain_grace,
+then in-flight requests finish (up to server.drain_timeout) and the process exits 0.
+  --listen HOST:PORT   same as --set server.listen=HOST:PORT (default 127.0.0.1:8000)
+)",
+     cmd_serve},
+    {"check", "Nagios plugin: check a URL's status and response time",
+     R"(usage: famigo check --url URL [--warn-ms N] [--crit-ms N] [--timeout-ms N] [--expect-status CODE]
+
+Fetches URL (http:// only) and prints one line with perfdata
+"time=<ms>ms;<warn>;<crit>;0". Exit codes: 0 OK, 1 WARNING (slower than
+--warn-ms, default 1000), 2 CRITICAL (slower than --crit-ms, default 3000, a
+status other than --expect-status, default 200, or no answer within
+--timeout-ms, default 10000), 3 UNKNOWN (bad arguments).
+)",
+     cmd_check},
+    {"config", "validate the configuration and show every key",
+     R"(usage: famigo config check [--config PATH] [--set KEY=VALUE]...
+       famigo config keys
+
+check: loads the configuration exactly as `serve` would and prints every key
+with its value and origin; exits 1 naming the key and its origin when a key
+is unknown or a value is malformed.
+keys: lists every configuration key with its default and meaning.
+)",
+     cmd_config},
+    {"version", "print the version", "usage: famigo version\n", cmd_version},
+};
+
+void print_overview(std::ostream& out) {
+    out << "usage: famigo COMMAND [options]\n\nCommands:\n";
+    for (const auto& command : kCommands) {
+        std::string name(command.name);
+        name.resize(16, ' ');
+        out << "  " << name << command.summary << "\n";
+    }
+    out << "\nRun `famigo COMMAND --help` for a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv, char** envp) {
+    if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h" ||
+        std::string_view(argv[1]) == "help") {
+        print_overview(std::cout);
+        return argc < 2 ? 2 : 0;
+    }
+    std::string_view name = argv[1];
+    if (name == "--version") name = "version";
+    for (const auto& command : kCommands) {
+        if (command.name != name) continue;
+        for (int i = 2; i < argc; ++i) {
+            std::string_view arg = argv[i];
+            if (arg == "--help" || arg == "-h") {
+                std::cout << command.usage;
+                if (command.name != "version") std::cout << kCommonOptions;
+                return 0;
+            }
+        }
+        try {
+            return command.run(argc - 1, argv + 1, envp);
+        } catch (const UsageError& e) {
+            std::cerr << "famigo " << name << ": " << e.what() << "\n";
+            return 2;
+        } catch (const ConfigError& e) {
+            std::cerr << "famigo " << name << ": configuration error: " << e.what() << "\n";
+            return 1;
+        } catch (const std::exception& e) {
+            std::cerr << "famigo " << name << ": " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "famigo: unknown command '" << name << "'\n\n";
+    print_overview(std::cerr);
+    return 2;
+}
+
+}  // namespace famigo::cli

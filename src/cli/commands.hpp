@@ -1,0 +1,23 @@
+// The famigo subcommands. Each takes its own argv (argv[0] is the subcommand
+// name) and the process environment, and returns the process exit code.
+#pragma once
+
+#include <string_view>
+
+namespace famigo::cli {
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    std::string_view usage;  // the full --help text
+    int (*run)(int argc, char** argv, char** envp);
+};
+
+int cmd_serve(int argc, char** argv, char** envp);
+int cmd_check(int argc, char** argv, char** envp);
+int cmd_config(int argc, char** argv, char** envp);
+int cmd_version(int argc, char** argv, char** envp);
+
+int main(int argc, char** argv, char** envp);
+
+}  // namespace famigo::cli

@@ -1,0 +1,57 @@
+// `famigo serve`: wires the components in dependency order and runs the server.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "core/log.hpp"
+#include "http/app.hpp"
+#include "http/middlewares.hpp"
+#include "http/server.hpp"
+#include "ops/health.hpp"
+#include "ops/metrics.hpp"
+
+namespace famigo::cli {
+
+int cmd_serve(int argc, char** argv, char** envp) {
+    Args args(argc, argv);
+    std::vector<config::Override> extra;
+    if (auto listen = args.value("--listen")) extra.push_back({"server.listen", *listen, "flag --listen"});
+    config::Config config = load_config(args, envp, std::move(extra));
+    args.finish();
+
+    log::set_level(log::parse_level(config.str("log.level")));
+    http::ServerOptions server_options = http::server_options(config);
+    http::HttpOptions http_options = http::http_options(config);
+
+    http::App app;
+    ops::Registry registry;
+    ops::Health health;
+    health.install(app.router(), registry);
+
+    http::Server server(server_options, app);
+    health.set_draining([&server] { return server.draining(); });
+
+    // Middleware order: before() runs top-down, after() bottom-up, so metrics and
+    // the access log (first) see the final answer of every request.
+    app.use(std::make_shared<ops::RequestMetrics>(app.router(), registry, server.stats()));
+    ops::add_process_collector(registry);
+    if (!http_options.access_log.empty())
+        app.use(std::make_shared<http::AccessLogMiddleware>(http_options.access_log));
+    app.use(std::make_shared<http::RequestIdMiddleware>(http_options.trusted_proxies));
+    app.use(std::make_shared<http::ProxyMiddleware>(http_options.trusted_proxies));
+    app.use(std::make_shared<http::HostMiddleware>(http_options.allowed_hosts,
+                                                   http_options.canonical_host,
+                                                   http_options.redirect_hosts));
+
+    server.start();
+    server.handle_signals();
+    log::info("listening on http://" + server_options.host + ":" + std::to_string(server.port()) +
+              " with " + std::to_string(server_options.io_threads) + " I/O thread(s) and " +
+              std::to_string(server_options.workers) + " workers");
+    server.wait();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace famigo::cli

@@ -1,0 +1,76 @@
+// The small subcommands: check, config, version.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/schema.hpp"
+#include "ops/check.hpp"
+
+#ifndef FAMIGO_VERSION
+#define FAMIGO_VERSION "unknown"
+#endif
+
+namespace famigo::cli {
+namespace {
+
+double number_flag(Args& args, std::string_view name, double fallback) {
+    auto text = args.value(name);
+    if (!text) return fallback;
+    try {
+        size_t used = 0;
+        double value = std::stod(*text, &used);
+        if (used != text->size()) throw std::invalid_argument("trailing text");
+        return value;
+    } catch (const std::exception&) {
+        throw UsageError(std::string(name) + " takes a number, got '" + *text + "'");
+    }
+}
+
+}  // namespace
+
+int cmd_check(int argc, char** argv, char**) {
+    Args args(argc, argv);
+    ops::CheckOptions options;
+    try {
+        auto url = args.value("--url");
+        if (!url) throw UsageError("--url is required");
+        options.url = *url;
+        options.warn_ms = number_flag(args, "--warn-ms", options.warn_ms);
+        options.crit_ms = number_flag(args, "--crit-ms", options.crit_ms);
+        options.timeout_ms = number_flag(args, "--timeout-ms", options.timeout_ms);
+        options.expect_status = int(number_flag(args, "--expect-status", options.expect_status));
+        args.finish();
+    } catch (const UsageError& e) {
+        // Nagios reads exit 3 as UNKNOWN: a misconfigured check is not a down service.
+        std::cout << "HTTP UNKNOWN - " << e.what() << "\n";
+        return ops::kUnknown;
+    }
+    return ops::run_check(options, std::cout);
+}
+
+int cmd_config(int argc, char** argv, char** envp) {
+    std::string_view action = argc > 1 ? argv[1] : "";
+    if (action != "check" && action != "keys")
+        throw UsageError("expected `famigo config check` or `famigo config keys`");
+    Args args(argc - 1, argv + 1);
+    if (action == "keys") {
+        args.finish();
+        const config::Schema schema = full_schema();
+        for (const auto& key : schema.keys())
+            std::cout << key.name << " = " << key.default_text << "\n    " << key.help << "\n";
+        return 0;
+    }
+    config::Config config = load_config(args, envp);
+    args.finish();
+    std::cout << config.describe() << "configuration OK\n";
+    return 0;
+}
+
+int cmd_version(int argc, char** argv, char**) {
+    Args args(argc, argv);
+    args.finish();
+    std::cout << "famigo " << FAMIGO_VERSION << "\n";
+    return 0;
+}
+
+}  // namespace famigo::cli

@@ -1,0 +1,222 @@
+#include "http/middlewares.hpp"
+
+#include <chrono>
+#include <random>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/strings.hpp"
+#include "http/router.hpp"
+
+namespace famigo::http {
+
+std::string normalize_host(std::string_view host) {
+    std::string out;
+    if (host.empty()) return out;
+    if (host.front() == '[') {
+        size_t close = host.find(']');
+        if (close == std::string_view::npos) return {};
+        std::string_view rest = host.substr(close + 1);
+        if (!rest.empty() && (rest.front() != ':' || !strings::parse_u64(rest.substr(1)))) return {};
+        for (char c : host.substr(1, close - 1))
+            if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return {};
+        return strings::to_lower(host.substr(0, close + 1));
+    }
+    size_t colon = host.rfind(':');
+    if (colon != std::string_view::npos) {
+        if (!strings::parse_u64(host.substr(colon + 1))) return {};
+        host = host.substr(0, colon);
+    }
+    if (host.empty() || host.size() > 253) return {};
+    for (char c : host) {
+        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+        if (!ok) return {};
+    }
+    out = strings::to_lower(host);
+    if (out.back() == '.') out.pop_back();  // "example.com." is example.com
+    return out;
+}
+
+bool host_matches(std::string_view host, const std::vector<std::string>& patterns) {
+    for (const auto& pattern : patterns) {
+        if (pattern == "*") return true;
+        if (pattern.size() > 1 && pattern.front() == '.') {
+            std::string_view domain = std::string_view(pattern).substr(1);
+            if (strings::iequals(host, domain)) return true;
+            if (host.size() > pattern.size() &&
+                strings::iequals(host.substr(host.size() - pattern.size()), pattern))
+                return true;
+        } else if (strings::iequals(host, pattern)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_trusted_address(std::string_view address, const std::vector<std::string>& trusted) {
+    if (address.starts_with("::ffff:")) address.remove_prefix(7);
+    for (const auto& t : trusted)
+        if (address == t) return true;
+    return false;
+}
+
+RequestIdMiddleware::RequestIdMiddleware(std::vector<std::string> trusted_proxies)
+    : trusted_(std::move(trusted_proxies)), prefix_(std::random_device{}()) {}
+
+bool RequestIdMiddleware::before(Request& request, Response&) {
+    if (!trusted_.empty() && is_trusted_address(request.peer_address, trusted_)) {
+        if (auto given = request.header("X-Request-Id")) {
+            bool well_formed = !given->empty() && given->size() <= 64;
+            for (char c : *given)
+                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+                    well_formed = false;
+            if (well_formed) {
+                request.request_id = *given;  // a view into the request head: valid as long as the request
+                return false;
+            }
+        }
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
+    auto& buf = request.request_id_storage;
+    for (int i = 0; i < 8; ++i) buf[size_t(i)] = hex[(prefix_ >> (28 - 4 * i)) & 15];
+    buf[8] = '-';
+    for (int i = 0; i < 12; ++i) buf[size_t(9 + i)] = hex[(n >> (44 - 4 * i)) & 15];
+    request.request_id = std::string_view(buf.data(), 21);
+    return false;
+}
+
+void RequestIdMiddleware::after(Request& request, Response& response) {
+    response.set_header("X-Request-Id", request.request_id);
+}
+
+bool ProxyMiddleware::before(Request& request, Response&) {
+    if (trusted_.empty() || !is_trusted_address(request.peer_address, trusted_)) return false;
+    if (auto forwarded = request.header("X-Forwarded-For")) {
+        // The rightmost address not one of our proxies is the client.
+        auto parts = strings::split(*forwarded, ',');
+        std::string_view client;
+        for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+            std::string_view candidate = strings::trim(*it);
+            if (candidate.empty()) continue;
+            client = candidate;
+            if (!is_trusted_address(candidate, trusted_)) break;
+        }
+        if (!client.empty()) request.client_address = client;
+    }
+    if (auto proto = request.header("X-Forwarded-Proto"))
+        request.secure = strings::iequals(strings::trim(*proto), "https");
+    return false;
+}
+
+HostMiddleware::HostMiddleware(std::vector<std::string> allowed_hosts, std::string canonical_host,
+                               std::vector<std::string> redirect_hosts)
+    : allowed_(std::move(allowed_hosts)),
+      canonical_(std::move(canonical_host)),
+      redirect_(std::move(redirect_hosts)) {}
+
+bool HostMiddleware::before(Request& request, Response& response) {
+    std::string host = normalize_host(request.host());
+    if (!redirect_.empty() && !host.empty() && host_matches(host, redirect_) &&
+        !strings::iequals(host, canonical_)) {
+        std::string location = request.secure ? "https://" : "http://";
+        location += canonical_;
+        location += request.path;
+        if (!request.query.empty()) {
+            location += '?';
+            location += request.query;
+        }
+        response.text(301, "Moved Permanently\n");
+        response.set_header("Location", location);
+        return true;
+    }
+    if (host.empty() || !host_matches(host, allowed_)) {
+        response.text(400, "400 Bad Request: host not allowed\n");
+        return true;
+    }
+    return false;
+}
+
+AccessLogMiddleware::AccessLogMiddleware(const std::string& destination) {
+    if (destination == "-") {
+        file_ = stdout;
+        owns_file_ = false;
+    } else {
+        file_ = std::fopen(destination.c_str(), "a");
+        if (!file_) throw ConfigError("cannot open access log '" + destination + "' for appending");
+        owns_file_ = true;
+    }
+    flusher_ = std::thread([this] { run_flusher(); });
+}
+
+AccessLogMiddleware::~AccessLogMiddleware() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    flusher_.join();
+    if (owns_file_) std::fclose(file_);
+}
+
+void AccessLogMiddleware::after(Request& request, Response& response) {
+    using namespace std::chrono;
+    auto now = system_clock::now();
+    double ms = double(duration_cast<microseconds>(steady_clock::now() - request.started).count()) / 1000.0;
+    char number[64];
+    std::string line;
+    line.reserve(256);
+    line += "{\"ts\":";
+    std::snprintf(number, sizeof number, "%.3f",
+                  double(duration_cast<milliseconds>(now.time_since_epoch()).count()) / 1000.0);
+    line += number;
+    line += ",\"id\":\"";
+    log::append_json_escaped(line, request.request_id);
+    line += "\",\"client\":\"";
+    log::append_json_escaped(line, request.client_address);
+    line += "\",\"method\":\"";
+    log::append_json_escaped(line, request.method_text);
+    line += "\",\"target\":\"";
+    log::append_json_escaped(line, request.target);
+    line += "\",\"route\":\"";
+    log::append_json_escaped(line, request.route ? std::string_view(request.route->name) : "none");
+    std::snprintf(number, sizeof number, "\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f", response.status,
+                  static_cast<unsigned long long>(response.body_size()), ms);
+    line += number;
+    line += ",\"ua\":\"";
+    log::append_json_escaped(line, request.header("User-Agent").value_or(""));
+    line += "\"}\n";
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        buffer_ += line;
+        wake = buffer_.size() > 64 * 1024;
+    }
+    if (wake) wake_.notify_one();
+}
+
+void AccessLogMiddleware::flush() {
+    std::string pending;
+    {
+        std::lock_guard lock(mutex_);
+        pending.swap(buffer_);
+    }
+    if (!pending.empty()) {
+        std::fwrite(pending.data(), 1, pending.size(), file_);
+        std::fflush(file_);
+    }
+}
+
+void AccessLogMiddleware::run_flusher() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        wake_.wait_for(lock, std::chrono::milliseconds(200));
+        lock.unlock();
+        flush();
+        lock.lock();
+    }
+    lock.unlock();
+    flush();
+}
+
+}  // namespace famigo::http

@@ -1,0 +1,87 @@
+// The request-path middleware every deployment runs: request ids, trusted-proxy
+// headers, Host validation with canonical/old-domain redirects, and the JSON-lines
+// access log. Each is small and stateless per request (thread-safe).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/middleware.hpp"
+#include "http/server_config.hpp"
+
+namespace famigo::http {
+
+// Gives each request an id (X-Request-Id), taken from a trusted proxy when it
+// sent a well-formed one, else made here: a per-process random prefix and a counter.
+class RequestIdMiddleware : public Middleware {
+public:
+    explicit RequestIdMiddleware(std::vector<std::string> trusted_proxies);
+    bool before(Request& request, Response& response) override;
+    void after(Request& request, Response& response) override;
+
+private:
+    std::vector<std::string> trusted_;
+    std::uint32_t prefix_;
+    std::atomic<std::uint64_t> counter_{0};
+};
+
+// Believes X-Forwarded-For / X-Forwarded-Proto only from configured proxy addresses.
+class ProxyMiddleware : public Middleware {
+public:
+    explicit ProxyMiddleware(std::vector<std::string> trusted_proxies)
+        : trusted_(std::move(trusted_proxies)) {}
+    bool before(Request& request, Response& response) override;
+
+private:
+    std::vector<std::string> trusted_;
+};
+
+// 301 from old domains to the canonical host; 400 for a Host not allowed.
+class HostMiddleware : public Middleware {
+public:
+    HostMiddleware(std::vector<std::string> allowed_hosts, std::string canonical_host,
+                   std::vector<std::string> redirect_hosts);
+    bool before(Request& request, Response& response) override;
+
+private:
+    std::vector<std::string> allowed_;
+    std::string canonical_;
+    std::vector<std::string> redirect_;
+};
+
+// One JSON object per answered request, buffered and flushed by a background
+// thread (every 200 ms, or sooner when the buffer grows), so logging does not
+// put a write(2) on every request.
+class AccessLogMiddleware : public Middleware {
+public:
+    // destination: "-" for stdout or a file path (opened for append).
+    explicit AccessLogMiddleware(const std::string& destination);
+    ~AccessLogMiddleware() override;
+    void after(Request& request, Response& response) override;
+    void flush();
+
+private:
+    void run_flusher();
+
+    std::FILE* file_;
+    bool owns_file_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::string buffer_;
+    bool stopping_ = false;
+    std::thread flusher_;
+};
+
+// Host without port, lower-cased; IPv6 literals keep their brackets. Empty when malformed.
+std::string normalize_host(std::string_view host_header);
+// "*", ".example.com" (the domain and its subdomains) or an exact host.
+bool host_matches(std::string_view host, const std::vector<std::string>& patterns);
+// True if `address` is one of `trusted` (IPv4-mapped IPv6 is compared as IPv4).
+bool is_trusted_address(std::string_view address, const std::vector<std::string>& trusted);
+
+}  // namespace famigo::http
