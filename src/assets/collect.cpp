@@ -186,7 +186,9 @@ class Collector {
 
         std::string line = "  " + name + " -> " + source.hashed_name;
         line += plain_written || hashed_written ? " (written" : " (unchanged";
-        if (rewritten) line += ", " + std::to_string(rewritten) + " references fingerprinted";
+        if (rewritten)
+            line += ", " + std::to_string(rewritten) +
+                    (rewritten == 1 ? " reference" : " references") + " fingerprinted";
         if (mime_for(name).compressible) {
             std::optional<std::string> gz, br;
             const std::string* outputs[] = {&name, &source.hashed_name};

@@ -8,9 +8,12 @@
 namespace famigo::assets {
 
 std::string manifest_json(const Manifest& manifest) {
-    nlohmann::json files = nlohmann::json::object();
+    // ordered_json keeps "version" first; the files come sorted from the map.
+    nlohmann::ordered_json files = nlohmann::ordered_json::object();
     for (const auto& [logical, hashed] : manifest) files[logical] = hashed;
-    nlohmann::json document = {{"version", kManifestVersion}, {"files", std::move(files)}};
+    nlohmann::ordered_json document;
+    document["version"] = kManifestVersion;
+    document["files"] = std::move(files);
     return document.dump(2) + "\n";
 }
 
