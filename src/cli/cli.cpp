@@ -37,6 +37,17 @@ status other than --expect-status, default 200, or no answer within
 --timeout-ms, default 10000), 3 UNKNOWN (bad arguments).
 )",
      cmd_check},
+    {"collectstatic", "copy static files into the build folder, fingerprinted and compressed",
+     R"(usage: famigo collectstatic [--config PATH] [--set KEY=VALUE]...
+
+Copies every file under static.source into static.build_dir under its plain
+name and a content-hash fingerprinted name (css/site.css -> css/site.<hash>.css),
+rewrites url() references in CSS to the fingerprinted names, writes .gz and .br
+variants of compressible files and manifest.json. Idempotent; prints a line per
+file and a summary. `famigo serve` then serves the build folder with year-long
+immutable caching for fingerprinted names.
+)",
+     cmd_collectstatic},
     {"config", "validate the configuration and show every key",
      R"(usage: famigo config check [--config PATH] [--set KEY=VALUE]...
        famigo config keys

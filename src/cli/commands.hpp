@@ -15,6 +15,7 @@ struct Command {
 
 int cmd_serve(int argc, char** argv, char** envp);
 int cmd_check(int argc, char** argv, char** envp);
+int cmd_collectstatic(int argc, char** argv, char** envp);
 int cmd_config(int argc, char** argv, char** envp);
 int cmd_version(int argc, char** argv, char** envp);
 

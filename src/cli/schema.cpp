@@ -1,6 +1,8 @@
 #include "cli/schema.hpp"
 
+#include "assets/options.hpp"
 #include "http/server_config.hpp"
+#include "ops/debug_routes.hpp"
 
 namespace famigo::cli {
 
@@ -8,6 +10,8 @@ config::Schema full_schema() {
     config::Schema schema;
     schema.add({"log.level", config::Kind::String, "info", "debug, info, warn or error", {}});
     http::define_config(schema);
+    assets::define_config(schema);
+    ops::define_debug_config(schema);
     return schema;
 }
 

@@ -2,16 +2,31 @@
 #include <iostream>
 #include <memory>
 
+#include "assets/static_files.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "core/error.hpp"
 #include "core/log.hpp"
 #include "http/app.hpp"
 #include "http/middlewares.hpp"
 #include "http/server.hpp"
+#include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
 
 namespace famigo::cli {
+namespace {
+
+// static.url as a route prefix: "/static/" (a CDN prefix only changes generated links).
+std::string static_files_url_prefix(const config::Config& config) {
+    std::string prefix = assets::asset_options(config).url;
+    if (prefix.empty() || prefix.front() != '/')
+        throw ConfigError("config key 'static.url' (from " + config.origin("static.url") +
+                          "): must be a path starting with '/'");
+    return prefix;
+}
+
+}  // namespace
 
 int cmd_serve(int argc, char** argv, char** envp) {
     Args args(argc, argv);
@@ -28,6 +43,18 @@ int cmd_serve(int argc, char** argv, char** envp) {
     ops::Registry registry;
     ops::Health health;
     health.install(app.router(), registry);
+
+    assets::StaticFiles static_files(assets::asset_options(config));
+    app.router().add(
+        "static", static_files_url_prefix(config) + "<path:file>",
+        [&static_files](http::Request& request, http::Response& response) {
+            static_files.serve(request, response);
+        },
+        http::Execution::Inline);
+    if (config.boolean("debug.test_routes")) {
+        log::warn("debug.test_routes is on: /_debug/ routes are served");
+        ops::install_debug_routes(app.router());
+    }
 
     http::Server server(server_options, app);
     health.set_draining([&server] { return server.draining(); });

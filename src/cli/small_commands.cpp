@@ -1,6 +1,7 @@
 // The small subcommands: check, config, version.
 #include <iostream>
 
+#include "assets/collect.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/schema.hpp"
@@ -64,6 +65,13 @@ int cmd_config(int argc, char** argv, char** envp) {
     args.finish();
     std::cout << config.describe() << "configuration OK\n";
     return 0;
+}
+
+int cmd_collectstatic(int argc, char** argv, char** envp) {
+    Args args(argc, argv);
+    config::Config config = load_config(args, envp);
+    args.finish();
+    return assets::run_collectstatic(config, std::cout, std::cerr);
 }
 
 int cmd_version(int argc, char** argv, char**) {

@@ -622,10 +622,21 @@ void Server::Impl::sweep(Loop& loop) {
 
 void Server::Impl::close_listeners() {
     for (auto& loop : loops) {
-        asio::post(loop->io, [l = loop.get()] {
+        asio::post(loop->io, [this, l = loop.get()] {
             l->closing = true;
+            if (!l->acceptor) return;
+            // Connections the kernel already accepted into the backlog would be
+            // reset by close(); take them and answer them (with Connection: close).
             boost::system::error_code ec;
-            if (l->acceptor) l->acceptor->close(ec);
+            l->acceptor->non_blocking(true, ec);
+            while (!ec) {
+                tcp::socket socket(l->io);
+                l->acceptor->accept(socket, ec);
+                if (ec) break;
+                stats.open_connections.fetch_add(1, std::memory_order_relaxed);
+                std::make_shared<Connection>(*this, *l, std::move(socket))->start();
+            }
+            l->acceptor->close(ec);
         });
     }
 }

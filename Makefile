@@ -1,0 +1,41 @@
+# Wrappers for the commands a newcomer needs. Every target installs what it
+# needs first (scripts/setup is idempotent and fast when nothing is missing).
+JOBS ?= 2
+BIN := build/release/src/famigo
+
+.PHONY: all setup build run test test-unit test-integration test-asan fuzz bench clean
+
+all: build
+
+setup:
+	scripts/setup
+
+build: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j$(JOBS)
+
+# The site on the embedded default, on http://127.0.0.1:8000 (Ctrl-C drains and stops).
+run: build
+	$(BIN) serve --config conf/famigo.toml
+
+# Every test: unit, integration against the real binary, the sanitizer build, a fuzz run.
+test: setup
+	scripts/test
+
+test-unit: build
+	ctest --preset release -L unit
+
+test-integration: build
+	python3 -m pytest -q tests/integration
+
+test-asan: setup
+	scripts/test --only asan
+
+fuzz: setup
+	scripts/test --only fuzz
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf build
