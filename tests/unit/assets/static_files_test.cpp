@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include "assets/collect.hpp"
 #include "assets/compress.hpp"
@@ -393,6 +395,34 @@ TEST_F(StaticFilesTest, RefreshesWhenTheFileChanges) {
     EXPECT_NE(header(after, "ETag"), before);
     fs::remove(dir / "build/css/site.css");
     EXPECT_EQ(get("css/site.css").status, 404);
+}
+
+// Several I/O threads serve while the file is replaced (atomically, as
+// collectstatic does): every answer is one whole version or the other.
+TEST_F(StaticFilesTest, ConcurrentServingWhileTheFileChanges) {
+    collect_now();
+    const std::string v1 = slurp(dir / "build/css/site.css"), v2 = "replaced {}\n";
+    files();  // made before the threads start, as the server does
+    std::atomic<bool> stop{false};
+    std::atomic<int> bad{0}, served{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 4; ++t)
+        readers.emplace_back([&] {
+            while (!stop) {
+                auto response = get("css/site.css");
+                std::string body = body_of(response);
+                if (response.status != 200 || (body != v1 && body != v2)) ++bad;
+                ++served;
+            }
+        });
+    for (int i = 0; i < 200; ++i) {
+        write(dir / "build/.tmp", i % 2 ? v1 : v2);
+        fs::rename(dir / "build/.tmp", dir / "build/css/site.css");
+    }
+    while (served < 400) std::this_thread::yield();
+    stop = true;
+    for (auto& reader : readers) reader.join();
+    EXPECT_EQ(bad, 0);
 }
 
 TEST_F(StaticFilesTest, BadManifestIsAnError) {
