@@ -16,6 +16,7 @@ build: setup
 
 # The site on the embedded default, on http://127.0.0.1:8000 (Ctrl-C drains and stops).
 run: build
+	$(BIN) collectstatic --config conf/famigo.toml >/dev/null
 	$(BIN) serve --config conf/famigo.toml
 
 # Every test: unit, integration against the real binary, the sanitizer build, a fuzz run.

@@ -1,5 +1,6 @@
 """The famigo command line: help, version, configuration errors, the Nagios check."""
 import os
+import pathlib
 import subprocess
 
 from conftest import FAMIGO
@@ -89,3 +90,12 @@ def test_nagios_check_exit_codes(server):
     assert famigo("check", "--url", "ftp://x/").returncode == 3
     assert famigo("check").returncode == 3
     assert famigo("check", "--url", server.url("/"), "--warn-ms", "abc").returncode == 3
+
+
+def test_configuration_reference_lists_every_key():
+    reference = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "configuration.md").read_text()
+    keys = [line.split(" = ")[0] for line in famigo("config", "keys").stdout.splitlines()
+            if line and not line.startswith(" ")]
+    assert len(keys) > 20
+    missing = [key for key in keys if f"`{key}`" not in reference]
+    assert not missing, f"docs/configuration.md lacks {missing}"
