@@ -17,6 +17,27 @@ void App::error_page(int status, Response& response) {
     response.text(status, body);
 }
 
+bool App::answer_inline(const Router::Match&, Request& request, Response& response) const {
+    bool answered = false;
+    try {
+        for (const auto& middleware : middleware_)
+            if ((answered = middleware->answer_inline(request, response))) break;
+    } catch (const std::exception& e) {
+        log::error(std::string("middleware answer_inline() failed: ") + e.what());
+        response.reset();
+        return false;  // let the normal path answer
+    }
+    if (!answered) return false;
+    for (size_t i = middleware_.size(); i-- > 0;) {
+        try {
+            middleware_[i]->after(request, response);
+        } catch (const std::exception& e) {
+            log::error(std::string("middleware after() failed: ") + e.what());
+        }
+    }
+    return true;
+}
+
 void App::handle(const Router::Match& match, Request& request, Response& response) const {
     size_t entered = 0;
     bool answered = false;

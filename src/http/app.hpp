@@ -25,6 +25,10 @@ public:
     // Runs middleware and the matched view. `match` comes from route().
     void handle(const Router::Match& match, Request& request, Response& response) const;
 
+    // For a Pool route, on the I/O thread: lets middleware answer without the
+    // pool (see Middleware::answer_inline). True when the response is complete.
+    bool answer_inline(const Router::Match& match, Request& request, Response& response) const;
+
     // Answers with a plain error page (also used by the server for 4xx/5xx it makes itself).
     static void error_page(int status, Response& response);
 

@@ -64,6 +64,11 @@ RequestIdMiddleware::RequestIdMiddleware(std::vector<std::string> trusted_proxie
     : trusted_(std::move(trusted_proxies)), prefix_(std::random_device{}()) {}
 
 bool RequestIdMiddleware::before(Request& request, Response&) {
+    assign(request);
+    return false;
+}
+
+void RequestIdMiddleware::assign(Request& request) {
     if (!trusted_.empty() && is_trusted_address(request.peer_address, trusted_)) {
         if (auto given = request.header("X-Request-Id")) {
             bool well_formed = !given->empty() && given->size() <= 64;
@@ -72,7 +77,7 @@ bool RequestIdMiddleware::before(Request& request, Response&) {
                     well_formed = false;
             if (well_formed) {
                 request.request_id = *given;  // a view into the request head: valid as long as the request
-                return false;
+                return;
             }
         }
     }
@@ -83,10 +88,10 @@ bool RequestIdMiddleware::before(Request& request, Response&) {
     buf[8] = '-';
     for (int i = 0; i < 12; ++i) buf[size_t(9 + i)] = hex[(n >> (44 - 4 * i)) & 15];
     request.request_id = std::string_view(buf.data(), 21);
-    return false;
 }
 
 void RequestIdMiddleware::after(Request& request, Response& response) {
+    if (request.request_id.empty()) assign(request);  // answered inline: before() did not run
     response.set_header("X-Request-Id", request.request_id);
 }
 

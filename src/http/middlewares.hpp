@@ -25,6 +25,8 @@ public:
     void after(Request& request, Response& response) override;
 
 private:
+    void assign(Request& request);
+
     std::vector<std::string> trusted_;
     std::uint32_t prefix_;
     std::atomic<std::uint64_t> counter_{0};

@@ -272,6 +272,7 @@ private:
         request_.started = Clock::now();
         Router::Match match = server_.app.route(request_);
         if (match.route && match.route->execution == Execution::Pool) {
+            if (server_.app.answer_inline(match, request_, response_)) return true;
             auto self = shared_from_this();
             bool queued = server_.pool->try_submit([self, match] {
                 self->server_.app.handle(match, self->request_, self->response_);

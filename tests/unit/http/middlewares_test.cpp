@@ -173,3 +173,39 @@ TEST(App, NotFoundAndMethodNotAllowed) {
     app.handle(app.route(request), request, response);
     EXPECT_EQ(response.status, 404);
 }
+
+namespace {
+class InlineAnswer : public Middleware {
+public:
+    explicit InlineAnswer(std::string& log) : log_(log) {}
+    bool answer_inline(Request&, Response& response) override {
+        log_ += "inline";
+        response.text(200, "cached");
+        return true;
+    }
+    void after(Request&, Response&) override { log_ += "-inline"; }
+
+private:
+    std::string& log_;
+};
+}  // namespace
+
+TEST(App, AnswerInlineSkipsViewButRunsEveryAfter) {
+    std::string log;
+    App app;
+    app.router().add("x", "/x", [&log](Request&, Response&) { log += "view"; });
+    app.use(std::make_shared<Recorder>(log, "a"));
+    app.use(std::make_shared<InlineAnswer>(log));
+    app.use(std::make_shared<Recorder>(log, "c"));
+    auto ids = std::make_shared<RequestIdMiddleware>(std::vector<std::string>{});
+    app.use(ids);
+    Request request;
+    request.method = Method::Get;
+    request.path = "/x";
+    Response response;
+    auto match = app.route(request);
+    EXPECT_TRUE(app.answer_inline(match, request, response));
+    EXPECT_EQ(log, "inline-c-inline-a");
+    EXPECT_EQ(response.body, "cached");
+    EXPECT_TRUE(response.header("X-Request-Id").has_value());  // assigned in after()
+}
