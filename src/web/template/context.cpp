@@ -7,7 +7,8 @@
 
 namespace famigo::web::tmpl {
 
-Context::Context(const Engine& engine, const Json* root, const Object* root_object, bool autoescape_on)
+Context::Context(const Engine& engine, const Json* root, const Object* root_object,
+                 bool autoescape_on)
     : autoescape(autoescape_on),
       engine_(engine),
       root_(root),
@@ -36,7 +37,9 @@ Value Context::lookup(std::string_view name) const {
     return Value::missing();
 }
 
-bool Context::contains(std::string_view name) const { return !lookup(name).is_missing(); }
+bool Context::contains(std::string_view name) const {
+    return !lookup(name).is_missing();
+}
 
 void Context::push(bool barrier) {
     frames_.push_back({std::uint32_t(vars_.size()), floor_, root_visible_});
@@ -77,8 +80,8 @@ void Context::set_upward(std::string_view name, Value v) {
 
 void Context::step(const Template* where, int line) {
     if (step_limit_ && ++steps_ > step_limit_) {
-        throw TemplateRenderError("render exceeded the engine's limit of " + std::to_string(step_limit_) +
-                                      " loop iterations and includes",
+        throw TemplateRenderError("render exceeded the engine's limit of " +
+                                      std::to_string(step_limit_) + " loop iterations and includes",
                                   where ? where->name() : std::string(), line);
     }
 }

@@ -52,7 +52,7 @@ struct RenderState {
 };
 
 class Context {
-public:
+  public:
     Context(const Engine& engine, const Json* root, const Object* root_object, bool autoescape);
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
@@ -81,7 +81,7 @@ public:
     // borrowed strings that escape an include stay valid.
     void keep(std::shared_ptr<const Template> t) { kept_.push_back(std::move(t)); }
 
-private:
+  private:
     struct Entry {
         std::string_view name;
         Value value;
@@ -106,13 +106,13 @@ private:
 
 // RAII frame push, popped on scope exit even when rendering throws.
 class FrameGuard {
-public:
+  public:
     explicit FrameGuard(Context& c, bool barrier = false) : c_(c) { c_.push(barrier); }
     ~FrameGuard() { c_.pop(); }
     FrameGuard(const FrameGuard&) = delete;
     FrameGuard& operator=(const FrameGuard&) = delete;
 
-private:
+  private:
     Context& c_;
 };
 

@@ -10,15 +10,18 @@ namespace famigo::web::tmpl {
 
 namespace {
 
-constexpr std::array<const char*, 13> kMonths = {"",     "January", "February",  "March",   "April",
-                                                 "May",  "June",    "July",      "August",  "September",
-                                                 "October", "November", "December"};
-constexpr std::array<const char*, 13> kMonthsAp = {"",      "Jan.", "Feb.",  "March", "April", "May", "June",
-                                                   "July",  "Aug.", "Sept.", "Oct.",  "Nov.",  "Dec."};
+constexpr std::array<const char*, 13> kMonths = {
+    "",     "January", "February",  "March",   "April",    "May",     "June",
+    "July", "August",  "September", "October", "November", "December"};
+constexpr std::array<const char*, 13> kMonthsAp = {"",     "Jan.", "Feb.", "March", "April",
+                                                   "May",  "June", "July", "Aug.",  "Sept.",
+                                                   "Oct.", "Nov.", "Dec."};
 constexpr std::array<const char*, 7> kWeekdays = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                   "Friday", "Saturday", "Sunday"};
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
     static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -71,14 +74,17 @@ bool is_time_letter(char c) {
 }
 
 bool is_format_letter(char c) {
-    return std::string_view("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ").find(c) != std::string_view::npos;
+    return std::string_view("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ").find(c) !=
+           std::string_view::npos;
 }
 
 std::string letter(const DateTime& dt, char c) {
     int g = dt.hour % 12 == 0 ? 12 : dt.hour % 12;
     switch (c) {
-        case 'a': return dt.hour >= 12 ? "p.m." : "a.m.";
-        case 'A': return dt.hour >= 12 ? "PM" : "AM";
+        case 'a':
+            return dt.hour >= 12 ? "p.m." : "a.m.";
+        case 'A':
+            return dt.hour >= 12 ? "PM" : "AM";
         case 'b': {
             std::string m = std::string(kMonths[std::size_t(dt.month)]).substr(0, 3);
             m[0] = char(m[0] + 32);
@@ -96,54 +102,86 @@ std::string letter(const DateTime& dt, char c) {
             }
             return s;
         }
-        case 'd': return two(dt.day);
-        case 'D': return std::string(kWeekdays[std::size_t(weekday(dt))]).substr(0, 3);
-        case 'e': return "";
+        case 'd':
+            return two(dt.day);
+        case 'D':
+            return std::string(kWeekdays[std::size_t(weekday(dt))]).substr(0, 3);
+        case 'e':
+            return "";
         case 'E':
-        case 'F': return kMonths[std::size_t(dt.month)];
-        case 'f': return dt.minute == 0 ? std::to_string(g) : std::to_string(g) + ":" + two(dt.minute);
-        case 'g': return std::to_string(g);
-        case 'G': return std::to_string(dt.hour);
-        case 'h': return two(g);
-        case 'H': return two(dt.hour);
-        case 'i': return two(dt.minute);
-        case 'I': return dt.has_time ? "0" : "";
-        case 'j': return std::to_string(dt.day);
-        case 'l': return kWeekdays[std::size_t(weekday(dt))];
-        case 'L': return is_leap(dt.year) ? "True" : "False";
-        case 'm': return two(dt.month);
-        case 'M': return std::string(kMonths[std::size_t(dt.month)]).substr(0, 3);
-        case 'n': return std::to_string(dt.month);
-        case 'N': return kMonthsAp[std::size_t(dt.month)];
-        case 'o': return std::to_string(iso_week(dt).first);
-        case 'O': return "+0000";
+        case 'F':
+            return kMonths[std::size_t(dt.month)];
+        case 'f':
+            return dt.minute == 0 ? std::to_string(g) : std::to_string(g) + ":" + two(dt.minute);
+        case 'g':
+            return std::to_string(g);
+        case 'G':
+            return std::to_string(dt.hour);
+        case 'h':
+            return two(g);
+        case 'H':
+            return two(dt.hour);
+        case 'i':
+            return two(dt.minute);
+        case 'I':
+            return dt.has_time ? "0" : "";
+        case 'j':
+            return std::to_string(dt.day);
+        case 'l':
+            return kWeekdays[std::size_t(weekday(dt))];
+        case 'L':
+            return is_leap(dt.year) ? "True" : "False";
+        case 'm':
+            return two(dt.month);
+        case 'M':
+            return std::string(kMonths[std::size_t(dt.month)]).substr(0, 3);
+        case 'n':
+            return std::to_string(dt.month);
+        case 'N':
+            return kMonthsAp[std::size_t(dt.month)];
+        case 'o':
+            return std::to_string(iso_week(dt).first);
+        case 'O':
+            return "+0000";
         case 'P':
             if (dt.minute == 0 && dt.hour == 0) return "midnight";
             if (dt.minute == 0 && dt.hour == 12) return "noon";
             return letter(dt, 'f') + " " + letter(dt, 'a');
         case 'r':
-            return letter(dt, 'D') + ", " + two(dt.day) + " " + letter(dt, 'M') + " " + std::to_string(dt.year) +
-                   " " + two(dt.hour) + ":" + two(dt.minute) + ":" + two(dt.second) + " +0000";
-        case 's': return two(dt.second);
+            return letter(dt, 'D') + ", " + two(dt.day) + " " + letter(dt, 'M') + " " +
+                   std::to_string(dt.year) + " " + two(dt.hour) + ":" + two(dt.minute) + ":" +
+                   two(dt.second) + " +0000";
+        case 's':
+            return two(dt.second);
         case 'S': {
             if (dt.day >= 11 && dt.day <= 13) return "th";
             int last = dt.day % 10;
             return last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
         }
-        case 't': return two(days_in_month(dt.year, dt.month));
-        case 'T': return "UTC";
+        case 't':
+            return two(days_in_month(dt.year, dt.month));
+        case 'T':
+            return "UTC";
         case 'u': {
             std::string us = std::to_string(dt.microsecond);
             return std::string(6 - us.size(), '0') + us;
         }
-        case 'U': return std::to_string(dt.epoch_micros() / 1000000);
-        case 'w': return std::to_string((weekday(dt) + 1) % 7);
-        case 'W': return std::to_string(iso_week(dt).second);
-        case 'y': return two(((dt.year % 100) + 100) % 100);
-        case 'Y': return std::to_string(dt.year);
-        case 'z': return std::to_string(day_of_year(dt));
-        case 'Z': return "0";
-        default: return std::string(1, c);
+        case 'U':
+            return std::to_string(dt.epoch_micros() / 1000000);
+        case 'w':
+            return std::to_string((weekday(dt) + 1) % 7);
+        case 'W':
+            return std::to_string(iso_week(dt).second);
+        case 'y':
+            return two(((dt.year % 100) + 100) % 100);
+        case 'Y':
+            return std::to_string(dt.year);
+        case 'z':
+            return std::to_string(day_of_year(dt));
+        case 'Z':
+            return "0";
+        default:
+            return std::string(1, c);
     }
 }
 
@@ -176,7 +214,8 @@ void walk(std::string_view f, Each&& each, std::string& out) {
 
 std::int64_t DateTime::epoch_micros() const {
     std::int64_t days = days_from_civil(year, month, day);
-    return ((days * 24 + hour) * 60 + minute) * 60000000LL + std::int64_t(second) * 1000000 + microsecond;
+    return ((days * 24 + hour) * 60 + minute) * 60000000LL + std::int64_t(second) * 1000000 +
+           microsecond;
 }
 
 std::optional<DateTime> parse_iso_datetime(std::string_view s) {
@@ -190,16 +229,18 @@ std::optional<DateTime> parse_iso_datetime(std::string_view s) {
         return true;
     };
     DateTime dt;
-    if (!digits(0, 4, dt.year) || s.size() < 10 || s[4] != '-' || !digits(5, 2, dt.month) || s[7] != '-' ||
-        !digits(8, 2, dt.day))
+    if (!digits(0, 4, dt.year) || s.size() < 10 || s[4] != '-' || !digits(5, 2, dt.month) ||
+        s[7] != '-' || !digits(8, 2, dt.day))
         return std::nullopt;
-    if (dt.year < 1 || dt.month < 1 || dt.month > 12 || dt.day < 1 || dt.day > days_in_month(dt.year, dt.month))
+    if (dt.year < 1 || dt.month < 1 || dt.month > 12 || dt.day < 1 ||
+        dt.day > days_in_month(dt.year, dt.month))
         return std::nullopt;
     if (s.size() == 10) {
         dt.has_time = false;
         return dt;
     }
-    if (s.size() < 16 || s[10] != 'T' || !digits(11, 2, dt.hour) || s[13] != ':' || !digits(14, 2, dt.minute))
+    if (s.size() < 16 || s[10] != 'T' || !digits(11, 2, dt.hour) || s[13] != ':' ||
+        !digits(14, 2, dt.minute))
         return std::nullopt;
     std::size_t pos = 16;
     if (pos < s.size()) {
@@ -245,7 +286,8 @@ std::string format_datetime(const DateTime& dt, std::string_view format) {
         [&](char c) {
             if (!dt.has_time && is_time_letter(c)) {
                 throw TemplateRenderError(
-                    "The format for date objects may not contain time-related format specifiers (found '" +
+                    "The format for date objects may not contain time-related format specifiers "
+                    "(found '" +
                     std::string(1, c) + "').");
             }
             out += letter(dt, c);
@@ -282,7 +324,9 @@ std::string_view named_format(std::string_view name) {
 std::string timesince(const DateTime& d_in, const DateTime& now_in, bool reversed) {
     DateTime d = d_in, now = now_in;
     if (reversed) std::swap(d, now);
-    auto floor_div = [](std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); };
+    auto floor_div = [](std::int64_t a, std::int64_t b) {
+        return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+    };
     // Python's calendar.leapdays(y1, y2): leap years in [y1, y2).
     auto leaps_before = [&](std::int64_t y) {
         return floor_div(y, 4) - floor_div(y, 100) + floor_div(y, 400);
@@ -296,9 +340,12 @@ std::string timesince(const DateTime& d_in, const DateTime& now_in, bool reverse
     }
     std::int64_t delta_us = now.epoch_micros() - d.epoch_micros() - leapdays * 86400LL * 1000000;
     std::int64_t since = floor_div(delta_us, 1000000);
-    static const std::pair<std::int64_t, const char*> chunks[] = {
-        {60LL * 60 * 24 * 365, "year"}, {60LL * 60 * 24 * 30, "month"}, {60LL * 60 * 24 * 7, "week"},
-        {60LL * 60 * 24, "day"},        {60LL * 60, "hour"},            {60, "minute"}};
+    static const std::pair<std::int64_t, const char*> chunks[] = {{60LL * 60 * 24 * 365, "year"},
+                                                                  {60LL * 60 * 24 * 30, "month"},
+                                                                  {60LL * 60 * 24 * 7, "week"},
+                                                                  {60LL * 60 * 24, "day"},
+                                                                  {60LL * 60, "hour"},
+                                                                  {60, "minute"}};
     const std::string nbsp = "\xC2\xA0";
     if (since <= 0) return "0" + nbsp + "minutes";
     std::size_t i = 0;

@@ -18,7 +18,8 @@ void render_nodes(const NodeList& nodes, Context& ctx, std::string& out) {
         try {
             node->render(ctx, out);
         } catch (TemplateError& e) {
-            if (!e.located() && node->origin) e.locate(node->origin->name(), node->line, node->token);
+            if (!e.located() && node->origin)
+                e.locate(node->origin->name(), node->line, node->token);
             throw;
         }
     }
@@ -74,7 +75,8 @@ std::optional<std::string> normalize_name(std::string_view name) {
     std::size_t start = 0;
     while (start <= name.size()) {
         auto slash = name.find('/', start);
-        std::string_view part = name.substr(start, slash == std::string_view::npos ? slash : slash - start);
+        std::string_view part =
+            name.substr(start, slash == std::string_view::npos ? slash : slash - start);
         if (part == "..") {
             if (parts.empty()) return std::nullopt;
             parts.pop_back();
@@ -164,7 +166,8 @@ std::shared_ptr<const Template> Engine::select_template(std::span<const std::str
     throw TemplateDoesNotExist(tried.empty() ? "No template names provided" : tried);
 }
 
-std::shared_ptr<const Template> Engine::from_string(std::string_view source, std::string name) const {
+std::shared_ptr<const Template> Engine::from_string(std::string_view source,
+                                                    std::string name) const {
     return compile(std::move(name), Loaded{std::string(source), {}, {}});
 }
 
@@ -177,8 +180,9 @@ std::string url_quote(std::string_view s, std::string_view safe) {
     std::string out;
     out.reserve(s.size());
     for (unsigned char c : s) {
-        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '.' || c == '-' || c == '~' || (c < 0x80 && safe.find(char(c)) != std::string_view::npos);
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '-' || c == '~' ||
+                    (c < 0x80 && safe.find(char(c)) != std::string_view::npos);
         if (keep) {
             out += char(c);
         } else {

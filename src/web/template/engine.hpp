@@ -39,7 +39,7 @@ class Context;
 // {% cache %} stores rendered fragments here. Keys follow Django's
 // make_template_fragment_key ("template.cache.<name>.<md5 of vary-on>").
 class FragmentCache {
-public:
+  public:
     virtual ~FragmentCache() = default;
     // cache_name: the tag's using="..." option, empty for the default cache.
     virtual std::optional<std::string> get(std::string_view cache_name, const std::string& key) = 0;
@@ -50,14 +50,15 @@ public:
 // {% url name a b k=v %}: returns the path, or nullopt when nothing matches
 // (Django's NoReverseMatch).
 using UrlResolver = std::function<std::optional<std::string>(
-    std::string_view name, std::span<const Value> args, std::span<const std::pair<std::string, Value>> kwargs)>;
+    std::string_view name, std::span<const Value> args,
+    std::span<const std::pair<std::string, Value>> kwargs)>;
 // {% static "path" %}: the public URL of a static file.
 using StaticUrl = std::function<std::string(std::string_view path)>;
 
 struct EngineOptions {
-    std::vector<std::filesystem::path> dirs;   // searched in order
+    std::vector<std::filesystem::path> dirs;     // searched in order
     std::map<std::string, std::string> sources;  // in-memory templates, searched first
-    bool debug = false;       // recompile a template whose file changed on disk
+    bool debug = false;                          // recompile a template whose file changed on disk
     bool autoescape = true;
     UrlResolver url_resolver;  // unset: every {% url %} fails to reverse
     StaticUrl static_url;      // unset: "/static/" + percent-quoted path, as Django
@@ -69,12 +70,13 @@ struct EngineOptions {
 };
 
 class Template {
-public:
+  public:
     const std::string& name() const { return name_; }
     const Engine& engine() const { return *engine_; }
 
     std::string render(const Json& context, const Object* root_object = nullptr) const;
-    void render_to(std::string& out, const Json& context, const Object* root_object = nullptr) const;
+    void render_to(std::string& out, const Json& context,
+                   const Object* root_object = nullptr) const;
     // Renders inside an existing context (include, extends) with a fresh
     // render state unless `state` is given.
     void render_in(Context& ctx, std::string& out) const;
@@ -84,7 +86,7 @@ public:
     const std::unordered_map<std::string_view, const BlockNode*>& blocks() const { return blocks_; }
     const Node* extends_node() const { return extends_; }
 
-private:
+  private:
     friend class Engine;
     friend class Parser;
     friend class BlockNode;
@@ -102,7 +104,7 @@ private:
 };
 
 class Engine {
-public:
+  public:
     explicit Engine(EngineOptions options = {});
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
@@ -124,7 +126,7 @@ public:
 
     std::string render(std::string_view name, const Json& context) const;
 
-private:
+  private:
     struct Loaded {
         std::string source;
         std::filesystem::path path;  // empty for in-memory sources

@@ -2,7 +2,8 @@
 
 namespace famigo::web::tmpl {
 
-TemplateError::TemplateError(std::string message, std::string template_name, int line, std::string token)
+TemplateError::TemplateError(std::string message, std::string template_name, int line,
+                             std::string token)
     : Error(message),
       message_(std::move(message)),
       template_name_(std::move(template_name)),
@@ -20,7 +21,8 @@ void TemplateError::locate(const std::string& template_name, int line, std::stri
 
 void TemplateError::compose() {
     if (line_ <= 0) {
-        full_ = template_name_.empty() ? message_ : "template '" + template_name_ + "': " + message_;
+        full_ =
+            template_name_.empty() ? message_ : "template '" + template_name_ + "': " + message_;
         return;
     }
     full_ = "template '" + template_name_ + "', line " + std::to_string(line_) + ": " + message_;

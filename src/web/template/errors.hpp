@@ -11,7 +11,7 @@
 namespace famigo::web::tmpl {
 
 class TemplateError : public Error {
-public:
+  public:
     explicit TemplateError(std::string message, std::string template_name = {}, int line = 0,
                            std::string token = {});
 
@@ -25,7 +25,7 @@ public:
     void locate(const std::string& template_name, int line, std::string_view token);
     const char* what() const noexcept override { return full_.c_str(); }
 
-private:
+  private:
     void compose();
     std::string message_, template_name_, token_, full_;
     int line_ = 0;
@@ -34,14 +34,14 @@ private:
 // The template text is malformed: unknown tag or filter, unclosed block, bad
 // arguments. Raised while compiling.
 class TemplateSyntaxError : public TemplateError {
-public:
+  public:
     using TemplateError::TemplateError;
 };
 
 // A template name that no loader knows, or one that tries to leave the
 // template directories.
 class TemplateDoesNotExist : public TemplateError {
-public:
+  public:
     using TemplateError::TemplateError;
 };
 
@@ -49,14 +49,14 @@ public:
 // names a missing variable, an unknown URL name, a for-loop that cannot
 // unpack, or a template that exceeds the engine's depth or step limits.
 class TemplateRenderError : public TemplateError {
-public:
+  public:
     using TemplateError::TemplateError;
 };
 
 // Django's VariableDoesNotExist: raised for a missing filter argument; {% if %}
 // treats it as false.
 class VariableDoesNotExist : public TemplateRenderError {
-public:
+  public:
     using TemplateRenderError::TemplateRenderError;
 };
 

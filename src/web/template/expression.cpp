@@ -71,16 +71,21 @@ std::size_t match_var_or_num(std::string_view s, std::size_t i) {
     return n ? n : match_num(s, i);
 }
 
-bool is_space(char c) { return c == ' ' || (c >= 9 && c <= 13); }
+bool is_space(char c) {
+    return c == ' ' || (c >= 9 && c <= 13);
+}
 
-[[noreturn]] void syntax(std::string msg) { throw TemplateSyntaxError(std::move(msg)); }
+[[noreturn]] void syntax(std::string msg) {
+    throw TemplateSyntaxError(std::move(msg));
+}
 
 }  // namespace
 
 Variable Variable::parse(std::string_view text) {
     Variable v;
     v.text_ = std::string(text);
-    bool floaty = text.find('.') != std::string_view::npos || text.find('e') != std::string_view::npos ||
+    bool floaty = text.find('.') != std::string_view::npos ||
+                  text.find('e') != std::string_view::npos ||
                   text.find('E') != std::string_view::npos;
     if (floaty) {
         if (auto f = py_float(Value::borrowed(text)); f && text.back() != '.') {
@@ -92,10 +97,12 @@ Variable Variable::parse(std::string_view text) {
         return v;
     }
     std::string_view var = text;
-    if (var.size() >= 3 && var.substr(0, 2) == "_(" && var.back() == ')') var = var.substr(2, var.size() - 3);
+    if (var.size() >= 3 && var.substr(0, 2) == "_(" && var.back() == ')')
+        var = var.substr(2, var.size() - 3);
     if (!var.empty() && (var[0] == '"' || var[0] == '\'') && var.back() == var[0]) {
         char q = var[0];
-        std::string_view inner = var.size() >= 2 ? var.substr(1, var.size() - 2) : std::string_view();
+        std::string_view inner =
+            var.size() >= 2 ? var.substr(1, var.size() - 2) : std::string_view();
         // Two passes, as Django: \<quote> -> <quote>, then \\ -> \.
         std::string pass1, pass2;
         for (std::size_t k = 0; k < inner.size(); ++k) {
@@ -114,11 +121,13 @@ Variable Variable::parse(std::string_view text) {
         return v;
     }
     if (var.empty() || var[0] == '_' || var.find("._") != std::string_view::npos)
-        syntax("Variables and attributes may not begin with underscores: '" + std::string(var) + "'");
+        syntax("Variables and attributes may not begin with underscores: '" + std::string(var) +
+               "'");
     std::size_t start = 0;
     while (true) {
         auto dot = var.find('.', start);
-        v.lookups_.emplace_back(var.substr(start, dot == std::string_view::npos ? dot : dot - start));
+        v.lookups_.emplace_back(
+            var.substr(start, dot == std::string_view::npos ? dot : dot - start));
         if (dot == std::string_view::npos) break;
         start = dot + 1;
     }
@@ -153,8 +162,10 @@ FilterExpression FilterExpression::parse(std::string_view s, const Library& lib)
     } else {
         std::size_t k = 0;
         while (k < s.size() && is_space(s[k])) ++k;
-        if (k < s.size() && s[k] == '|') syntax("Could not find variable at start of " + std::string(s) + ".");
-        syntax("Could not parse the remainder: '" + std::string(s) + "' from '" + std::string(s) + "'");
+        if (k < s.size() && s[k] == '|')
+            syntax("Could not find variable at start of " + std::string(s) + ".");
+        syntax("Could not parse the remainder: '" + std::string(s) + "' from '" + std::string(s) +
+               "'");
     }
     while (pos < s.size()) {
         std::size_t k = pos;
@@ -197,7 +208,9 @@ FilterExpression FilterExpression::parse(std::string_view s, const Library& lib)
     return fe;
 }
 
-bool FilterExpression::is_constant_string() const { return !var_ && filters_.empty(); }
+bool FilterExpression::is_constant_string() const {
+    return !var_ && filters_.empty();
+}
 
 Value FilterExpression::resolve(Context& ctx, bool ignore_failures) const {
     Value obj;
@@ -239,7 +252,9 @@ void render_value(const Value& v, bool autoescape, std::string& out) {
         case Value::Kind::none:
         case Value::Kind::boolean:
         case Value::Kind::integer:
-        case Value::Kind::real: v.append_rendered(out); return;
+        case Value::Kind::real:
+            v.append_rendered(out);
+            return;
         default:
             if (!autoescape) {
                 v.append_rendered(out);

@@ -21,7 +21,7 @@ struct FilterSpec;
 
 // Django's Variable: a literal (number or quoted string) or a dotted lookup.
 class Variable {
-public:
+  public:
     // Throws TemplateSyntaxError for names starting with '_'.
     static Variable parse(std::string_view text);
     // The literal, or the lookup result; Value::missing() when a step fails.
@@ -30,14 +30,14 @@ public:
     const Value& literal() const { return literal_; }
     const std::string& text() const { return text_; }
 
-private:
+  private:
     std::string text_;
     Value literal_;
     std::vector<std::string> lookups_;
 };
 
 class FilterExpression {
-public:
+  public:
     FilterExpression() = default;
     // Throws TemplateSyntaxError for malformed text, unknown filters and
     // wrong argument counts.
@@ -51,7 +51,7 @@ public:
     bool is_constant_string() const;
     const Value& constant() const { return constant_; }
 
-private:
+  private:
     struct Call {
         std::shared_ptr<const FilterSpec> spec;
         std::optional<Variable> arg;

@@ -10,7 +10,9 @@
 
 namespace famigo::web::tmpl::filters {
 
-inline std::string arg_str(const Value* arg) { return arg ? arg->str() : std::string(); }
+inline std::string arg_str(const Value* arg) {
+    return arg ? arg->str() : std::string();
+}
 
 inline FilterSpec spec(FilterFn fn, FilterSpec::Arg arg, bool is_safe, bool string_input) {
     FilterSpec s;
@@ -27,6 +29,8 @@ constexpr auto kArg = FilterSpec::Arg::required;
 
 // Django filters that let a Python exception escape make the render fail;
 // famigo reports those as TemplateRenderError.
-[[noreturn]] inline void python_error(const std::string& what) { throw TemplateRenderError(what); }
+[[noreturn]] inline void python_error(const std::string& what) {
+    throw TemplateRenderError(what);
+}
 
 }  // namespace famigo::web::tmpl::filters

@@ -43,7 +43,8 @@ std::string linebreaks(std::string_view in, bool autoescape) {
     while (true) {
         // Paragraphs are separated by two or more newlines.
         std::size_t sep = s.find("\n\n", start);
-        std::string_view para(s.data() + start, (sep == std::string::npos ? s.size() : sep) - start);
+        std::string_view para(s.data() + start,
+                              (sep == std::string::npos ? s.size() : sep) - start);
         if (!first) out += "\n\n";
         first = false;
         out += "<p>";
@@ -58,12 +59,16 @@ std::string linebreaks(std::string_view in, bool autoescape) {
 
 // ---- striptags: an HTML tokenizer tolerant the way Python's HTMLParser is ----
 
-bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool ascii_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // End of a start tag beginning at s[i] == '<', or npos when incomplete.
 std::size_t start_tag_end(std::string_view s, std::size_t i, std::string& name) {
     std::size_t k = i + 1;
-    while (k < s.size() && std::string_view("\t\n\r\f />").find(s[k]) == std::string_view::npos && s[k] != '\0') ++k;
+    while (k < s.size() && std::string_view("\t\n\r\f />").find(s[k]) == std::string_view::npos &&
+           s[k] != '\0')
+        ++k;
     name = std::string(s.substr(i + 1, k - i - 1));
     for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
     while (k < s.size()) {
@@ -71,7 +76,9 @@ std::size_t start_tag_end(std::string_view s, std::size_t i, std::string& name) 
         if (c == '>') return k + 1;
         if (c == '=') {
             ++k;
-            while (k < s.size() && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r' || s[k] == '\f')) ++k;
+            while (k < s.size() &&
+                   (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r' || s[k] == '\f'))
+                ++k;
             if (k < s.size() && (s[k] == '"' || s[k] == '\'')) {
                 auto close = s.find(s[k], k + 1);
                 if (close == std::string_view::npos) return std::string_view::npos;
@@ -117,7 +124,8 @@ std::string strip_once(std::string_view s) {
             if (i + 1 < n && ascii_alpha(s[i + 1])) {
                 std::string name;
                 k = start_tag_end(s, i, name);
-                if (k != std::string_view::npos && (name == "script" || name == "style")) cdata = name;
+                if (k != std::string_view::npos && (name == "script" || name == "style"))
+                    cdata = name;
             } else if (s.substr(i, 2) == "</") {
                 auto gt = s.find('>', i + 1);
                 k = gt == std::string_view::npos ? gt : gt + 1;
@@ -153,7 +161,9 @@ std::string strip_once(std::string_view s) {
             bool hex = e < n && (s[e] == 'x' || s[e] == 'X');
             std::size_t d = hex ? e + 1 : e;
             std::size_t m = d;
-            while (m < n && (hex ? std::isxdigit(static_cast<unsigned char>(s[m])) : std::isdigit(static_cast<unsigned char>(s[m])))) ++m;
+            while (m < n && (hex ? std::isxdigit(static_cast<unsigned char>(s[m]))
+                                 : std::isdigit(static_cast<unsigned char>(s[m]))))
+                ++m;
             if (m > d && m < n && !std::isxdigit(static_cast<unsigned char>(s[m]))) {
                 out += "&#";
                 out.append(s.substr(i + 2, m - i - 2));
@@ -163,7 +173,9 @@ std::string strip_once(std::string_view s) {
             }
         } else if (e < n && ascii_alpha(s[e])) {
             std::size_t m = e + 1;
-            while (m < n && (std::isalnum(static_cast<unsigned char>(s[m])) || s[m] == '-' || s[m] == '.')) ++m;
+            while (m < n &&
+                   (std::isalnum(static_cast<unsigned char>(s[m])) || s[m] == '-' || s[m] == '.'))
+                ++m;
             if (m < n && !std::isalnum(static_cast<unsigned char>(s[m]))) {
                 out += '&';
                 out.append(s.substr(e, m - e));
@@ -186,7 +198,9 @@ std::string strip_tags(std::string_view in) {
     std::string value(in);
     while (value.find('<') != std::string::npos && value.find('>') != std::string::npos) {
         std::string next = strip_once(value);
-        if (std::count(value.begin(), value.end(), '<') == std::count(next.begin(), next.end(), '<')) break;
+        if (std::count(value.begin(), value.end(), '<') ==
+            std::count(next.begin(), next.end(), '<'))
+            break;
         value = std::move(next);
     }
     return value;
@@ -208,12 +222,18 @@ std::string html_unescape(std::string_view s) {
         }
         std::string_view ent = s.substr(i + 1, semi - i - 1);
         std::optional<char32_t> cp;
-        if (ent == "amp") cp = '&';
-        else if (ent == "lt") cp = '<';
-        else if (ent == "gt") cp = '>';
-        else if (ent == "quot") cp = '"';
-        else if (ent == "apos") cp = '\'';
-        else if (ent == "nbsp") cp = 0xA0;
+        if (ent == "amp")
+            cp = '&';
+        else if (ent == "lt")
+            cp = '<';
+        else if (ent == "gt")
+            cp = '>';
+        else if (ent == "quot")
+            cp = '"';
+        else if (ent == "apos")
+            cp = '\'';
+        else if (ent == "nbsp")
+            cp = 0xA0;
         else if (ent.size() > 1 && ent[0] == '#') {
             bool hex = ent[1] == 'x' || ent[1] == 'X';
             std::string_view digits = ent.substr(hex ? 2 : 1);
@@ -222,8 +242,9 @@ std::string html_unescape(std::string_view s) {
                 bool ok = true;
                 for (char c : digits) {
                     int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                            : (hex && std::isxdigit(static_cast<unsigned char>(c))) ? (std::tolower(c) - 'a' + 10)
-                                                                                    : -1;
+                            : (hex && std::isxdigit(static_cast<unsigned char>(c)))
+                                ? (std::tolower(c) - 'a' + 10)
+                                : -1;
                     if (d < 0) ok = false;
                     v = v * (hex ? 16 : 10) + char32_t(d < 0 ? 0 : d);
                 }
@@ -244,7 +265,8 @@ std::string url_unquote(std::string_view s, bool plus = false) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '%' && i + 2 < s.size() &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 1])) && std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+            std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
             out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
             i += 2;
         } else if (plus && s[i] == '+') {
@@ -263,7 +285,8 @@ std::string smart_urlquote(const std::string& url) {
     std::string scheme, netloc, rest = url;
     auto colon = rest.find(':');
     if (colon != std::string::npos && colon > 0 && ascii_alpha(rest[0]) &&
-        rest.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") >= colon) {
+        rest.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") >= colon) {
         scheme = rest.substr(0, colon);
         for (char& c : scheme) c = char(std::tolower(static_cast<unsigned char>(c)));
         rest = rest.substr(colon + 1);
@@ -287,11 +310,14 @@ std::string smart_urlquote(const std::string& url) {
         std::size_t start = 0;
         while (start <= query.size()) {
             auto amp = query.find('&', start);
-            std::string pair = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+            std::string pair =
+                query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
             if (!pair.empty()) {
                 auto eq = pair.find('=');
                 std::string k = url_unquote(url_unquote(pair.substr(0, eq), true));
-                std::string v = eq == std::string::npos ? "" : url_unquote(url_unquote(pair.substr(eq + 1), true));
+                std::string v = eq == std::string::npos
+                                    ? ""
+                                    : url_unquote(url_unquote(pair.substr(eq + 1), true));
                 auto plus_quote = [](const std::string& x) {
                     std::string q = url_quote(x, " ");
                     for (char& c : q)
@@ -329,9 +355,12 @@ bool istarts(std::string_view s, std::string_view p) {
 
 bool is_simple_url(std::string_view m) {  // ^https?://\[?\w
     std::size_t k;
-    if (istarts(m, "http://")) k = 7;
-    else if (istarts(m, "https://")) k = 8;
-    else return false;
+    if (istarts(m, "http://"))
+        k = 7;
+    else if (istarts(m, "https://"))
+        k = 8;
+    else
+        return false;
     if (k < m.size() && m[k] == '[') ++k;
     if (k >= m.size()) return false;
     std::size_t i = k;
@@ -385,7 +414,8 @@ void trim_punctuation(std::string& lead, std::string& middle, std::string& trail
                 trimmed = true;
             }
             if (!middle.empty() && middle.back() == close &&
-                std::count(middle.begin(), middle.end(), close) == std::count(middle.begin(), middle.end(), open) + 1) {
+                std::count(middle.begin(), middle.end(), close) ==
+                    std::count(middle.begin(), middle.end(), open) + 1) {
                 middle.pop_back();
                 trail = std::string(1, close) + trail;
                 trimmed = true;
@@ -406,7 +436,9 @@ void trim_punctuation(std::string& lead, std::string& middle, std::string& trail
 
 std::string urlize(std::string_view text_in, bool safe_input, bool autoescape) {
     std::string out;
-    auto is_sep = [](char32_t c) { return text::is_space(c) || c == '<' || c == '>' || c == '"' || c == '\''; };
+    auto is_sep = [](char32_t c) {
+        return text::is_space(c) || c == '<' || c == '>' || c == '"' || c == '\'';
+    };
     std::size_t i = 0;
     while (i < text_in.size()) {
         std::size_t start = i;
@@ -440,7 +472,8 @@ std::string urlize(std::string_view text_in, bool safe_input, bool autoescape) {
         } else if (middle.find(':') == std::string::npos && is_email_simple(middle)) {
             auto at = middle.rfind('@');
             std::string domain = middle.substr(at + 1);
-            bool ascii = std::all_of(domain.begin(), domain.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+            bool ascii = std::all_of(domain.begin(), domain.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
             if (ascii && !valid_ascii_domain(domain)) {
                 out += word;  // Django leaves a word with an invalid domain untouched
                 continue;
@@ -458,8 +491,8 @@ std::string urlize(std::string_view text_in, bool safe_input, bool autoescape) {
             trail = text::escape(trail);
             trimmed = text::escape(trimmed);
         }
-        out += lead + "<a href=\"" + text::escape(url) + "\"" + (nofollow ? " rel=\"nofollow\"" : "") + ">" +
-               trimmed + "</a>" + trail;
+        out += lead + "<a href=\"" + text::escape(url) + "\"" +
+               (nofollow ? " rel=\"nofollow\"" : "") + ">" + trimmed + "</a>" + trail;
     }
     return out;
 }
@@ -479,8 +512,8 @@ std::string escapejs(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         std::size_t start = i;
         char32_t c = text::next_cp(s, i);
-        if (c < 32 || c == '\\' || c == '\'' || c == '"' || c == '>' || c == '<' || c == '&' || c == '=' || c == '-' ||
-            c == ';' || c == '`' || c == 0x2028 || c == 0x2029)
+        if (c < 32 || c == '\\' || c == '\'' || c == '"' || c == '>' || c == '<' || c == '&' ||
+            c == '=' || c == '-' || c == ';' || c == '`' || c == 0x2028 || c == 0x2029)
             append_u4(out, unsigned(c), true);
         else
             out.append(s.substr(start, i - start));
@@ -493,16 +526,36 @@ void json_string(std::string& out, std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         char32_t c = text::next_cp(s, i);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '<': out += "\\u003C"; break;
-            case '>': out += "\\u003E"; break;
-            case '&': out += "\\u0026"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '<':
+                out += "\\u003C";
+                break;
+            case '>':
+                out += "\\u003E";
+                break;
+            case '&':
+                out += "\\u0026";
+                break;
             default:
                 if (c < 0x20 || c >= 0x7F) {
                     if (c >= 0x10000) {
@@ -527,17 +580,28 @@ void json_dump(std::string& out, const Value& v, int depth) {
     using K = Value::Kind;
     switch (v.kind()) {
         case K::missing:
-        case K::none: out += "null"; return;
-        case K::boolean: out += v.as_bool() ? "true" : "false"; return;
-        case K::integer: out += std::to_string(v.as_int()); return;
+        case K::none:
+            out += "null";
+            return;
+        case K::boolean:
+            out += v.as_bool() ? "true" : "false";
+            return;
+        case K::integer:
+            out += std::to_string(v.as_int());
+            return;
         case K::real: {
             double d = v.as_real();
-            if (std::isnan(d)) out += "NaN";
-            else if (std::isinf(d)) out += d < 0 ? "-Infinity" : "Infinity";
-            else append_float_repr(out, d);
+            if (std::isnan(d))
+                out += "NaN";
+            else if (std::isinf(d))
+                out += d < 0 ? "-Infinity" : "Infinity";
+            else
+                append_float_repr(out, d);
             return;
         }
-        case K::string: json_string(out, v.as_string()); return;
+        case K::string:
+            json_string(out, v.as_string());
+            return;
         case K::dict: {
             out += '{';
             bool first = true;
@@ -566,90 +630,123 @@ void json_dump(std::string& out, const Value& v, int depth) {
             out += ']';
             return;
         }
-        default: python_error("Object of this type is not JSON serializable");
+        default:
+            python_error("Object of this type is not JSON serializable");
     }
 }
 
 }  // namespace
 
 void register_html_filters(Library& lib) {
-    lib.add_filter("escape", spec([](const Value& v, const Value*, FilterEnv&) {
-        if (v.safe()) return v;
-        return Value::string(text::escape(v.as_string()), true);
-    }, kNoArg, true, true));
-    lib.add_filter("force_escape", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(text::escape(v.as_string()), true);
-    }, kNoArg, true, true));
-    lib.add_filter("safe", spec([](const Value& v, const Value*, FilterEnv&) {
-        Value r = v;
-        return r.mark_safe();
-    }, kNoArg, true, true));
-    lib.add_filter("safeseq", spec([](const Value& v, const Value*, FilterEnv&) {
-        std::vector<Value> items;
-        if (!v.iterate([&](const Value& e) {
-                Value s = e;
-                items.push_back(s.mark_safe());
-                return true;
-            }))
-            python_error("'" + v.str() + "' object is not iterable");
-        return Value::sequence(std::move(items));
-    }, kNoArg, true, false));
-    lib.add_filter("striptags", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(strip_tags(v.as_string()));
-    }, kNoArg, true, true));
-    lib.add_filter("linebreaks", spec([](const Value& v, const Value*, FilterEnv& env) {
-        return Value::string(linebreaks(v.as_string(), env.autoescape && !v.safe()), true);
-    }, kNoArg, true, true));
-    lib.add_filter("linebreaksbr", spec([](const Value& v, const Value*, FilterEnv& env) {
-        std::string s = normalize_newlines(v.as_string());
-        if (env.autoescape && !v.safe()) s = text::escape(s);
-        std::string out;
-        replace_newlines_br(s, out);
-        return Value::string(std::move(out), true);
-    }, kNoArg, true, true));
-    lib.add_filter("linenumbers", spec([](const Value& v, const Value*, FilterEnv& env) {
-        std::string_view s = v.as_string();
-        std::size_t lines = std::size_t(std::count(s.begin(), s.end(), '\n')) + 1;
-        std::size_t width = std::to_string(lines).size();
-        std::string out;
-        std::size_t start = 0;
-        for (std::size_t n = 1; n <= lines; ++n) {
-            auto nl = s.find('\n', start);
-            std::string_view line = s.substr(start, nl == std::string_view::npos ? nl : nl - start);
-            std::string num = std::to_string(n);
-            if (n > 1) out += '\n';
-            out += std::string(width > num.size() ? width - num.size() : 0, '0') + num + ". ";
-            if (env.autoescape && !v.safe())
-                text::append_escaped(out, line);
-            else
-                out += line;
-            start = nl + 1;
-        }
-        return Value::string(std::move(out), true);
-    }, kNoArg, true, true));
-    lib.add_filter("urlize", spec([](const Value& v, const Value*, FilterEnv& env) {
-        return Value::string(urlize(v.as_string(), v.safe(), env.autoescape), true);
-    }, kNoArg, true, true));
-    lib.add_filter("urlencode", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return Value::string(url_quote(v.as_string(), arg ? arg->str() : "/"));
-    }, kOptArg, false, true));
-    lib.add_filter("iriencode", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(url_quote(v.as_string(), "/#%[]=:;$&()+,!?*@'~"));
-    }, kNoArg, true, true));
-    lib.add_filter("escapejs", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(escapejs(v.as_string()));
-    }, kNoArg, false, true));
-    lib.add_filter("json_script", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        std::string out = "<script id=\"";
-        if (arg->safe())
-            out += arg->str();
-        else
-            text::append_escaped(out, arg->str());
-        out += "\" type=\"application/json\">";
-        json_dump(out, v, 0);
-        out += "</script>";
-        return Value::string(std::move(out), true);
-    }, kArg, true, false));
+    lib.add_filter("escape", spec(
+                                 [](const Value& v, const Value*, FilterEnv&) {
+                                     if (v.safe()) return v;
+                                     return Value::string(text::escape(v.as_string()), true);
+                                 },
+                                 kNoArg, true, true));
+    lib.add_filter("force_escape",
+                   spec([](const Value& v, const Value*,
+                           FilterEnv&) { return Value::string(text::escape(v.as_string()), true); },
+                        kNoArg, true, true));
+    lib.add_filter("safe", spec(
+                               [](const Value& v, const Value*, FilterEnv&) {
+                                   Value r = v;
+                                   return r.mark_safe();
+                               },
+                               kNoArg, true, true));
+    lib.add_filter("safeseq", spec(
+                                  [](const Value& v, const Value*, FilterEnv&) {
+                                      std::vector<Value> items;
+                                      if (!v.iterate([&](const Value& e) {
+                                              Value s = e;
+                                              items.push_back(s.mark_safe());
+                                              return true;
+                                          }))
+                                          python_error("'" + v.str() + "' object is not iterable");
+                                      return Value::sequence(std::move(items));
+                                  },
+                                  kNoArg, true, false));
+    lib.add_filter("striptags",
+                   spec([](const Value& v, const Value*,
+                           FilterEnv&) { return Value::string(strip_tags(v.as_string())); },
+                        kNoArg, true, true));
+    lib.add_filter("linebreaks", spec(
+                                     [](const Value& v, const Value*, FilterEnv& env) {
+                                         return Value::string(
+                                             linebreaks(v.as_string(), env.autoescape && !v.safe()),
+                                             true);
+                                     },
+                                     kNoArg, true, true));
+    lib.add_filter("linebreaksbr", spec(
+                                       [](const Value& v, const Value*, FilterEnv& env) {
+                                           std::string s = normalize_newlines(v.as_string());
+                                           if (env.autoescape && !v.safe()) s = text::escape(s);
+                                           std::string out;
+                                           replace_newlines_br(s, out);
+                                           return Value::string(std::move(out), true);
+                                       },
+                                       kNoArg, true, true));
+    lib.add_filter(
+        "linenumbers",
+        spec(
+            [](const Value& v, const Value*, FilterEnv& env) {
+                std::string_view s = v.as_string();
+                std::size_t lines = std::size_t(std::count(s.begin(), s.end(), '\n')) + 1;
+                std::size_t width = std::to_string(lines).size();
+                std::string out;
+                std::size_t start = 0;
+                for (std::size_t n = 1; n <= lines; ++n) {
+                    auto nl = s.find('\n', start);
+                    std::string_view line =
+                        s.substr(start, nl == std::string_view::npos ? nl : nl - start);
+                    std::string num = std::to_string(n);
+                    if (n > 1) out += '\n';
+                    out +=
+                        std::string(width > num.size() ? width - num.size() : 0, '0') + num + ". ";
+                    if (env.autoescape && !v.safe())
+                        text::append_escaped(out, line);
+                    else
+                        out += line;
+                    start = nl + 1;
+                }
+                return Value::string(std::move(out), true);
+            },
+            kNoArg, true, true));
+    lib.add_filter("urlize", spec(
+                                 [](const Value& v, const Value*, FilterEnv& env) {
+                                     return Value::string(
+                                         urlize(v.as_string(), v.safe(), env.autoescape), true);
+                                 },
+                                 kNoArg, true, true));
+    lib.add_filter("urlencode",
+                   spec(
+                       [](const Value& v, const Value* arg, FilterEnv&) {
+                           return Value::string(url_quote(v.as_string(), arg ? arg->str() : "/"));
+                       },
+                       kOptArg, false, true));
+    lib.add_filter("iriencode",
+                   spec(
+                       [](const Value& v, const Value*, FilterEnv&) {
+                           return Value::string(url_quote(v.as_string(), "/#%[]=:;$&()+,!?*@'~"));
+                       },
+                       kNoArg, true, true));
+    lib.add_filter("escapejs",
+                   spec([](const Value& v, const Value*,
+                           FilterEnv&) { return Value::string(escapejs(v.as_string())); },
+                        kNoArg, false, true));
+    lib.add_filter("json_script", spec(
+                                      [](const Value& v, const Value* arg, FilterEnv&) {
+                                          std::string out = "<script id=\"";
+                                          if (arg->safe())
+                                              out += arg->str();
+                                          else
+                                              text::append_escaped(out, arg->str());
+                                          out += "\" type=\"application/json\">";
+                                          json_dump(out, v, 0);
+                                          out += "</script>";
+                                          return Value::string(std::move(out), true);
+                                      },
+                                      kArg, true, false));
 }
 
 }  // namespace famigo::web::tmpl

@@ -13,13 +13,16 @@ namespace {
 
 bool is_sliceable(const Value& v) {
     auto k = v.kind();
-    return k == Value::Kind::string || k == Value::Kind::list || k == Value::Kind::seq || k == Value::Kind::tuple;
+    return k == Value::Kind::string || k == Value::Kind::list || k == Value::Kind::seq ||
+           k == Value::Kind::tuple;
 }
 
 // Python's slice semantics: value[start:stop:step].
-Value py_slice(const Value& v, std::optional<std::int64_t> start, std::optional<std::int64_t> stop, std::int64_t step) {
+Value py_slice(const Value& v, std::optional<std::int64_t> start, std::optional<std::int64_t> stop,
+               std::int64_t step) {
     std::int64_t n = std::int64_t(*v.length());
-    auto clamp = [&](std::optional<std::int64_t> x, std::int64_t dflt, std::int64_t lo, std::int64_t hi) {
+    auto clamp = [&](std::optional<std::int64_t> x, std::int64_t dflt, std::int64_t lo,
+                     std::int64_t hi) {
         if (!x) return dflt;
         std::int64_t i = *x < 0 ? *x + n : *x;
         return std::clamp(i, lo, hi);
@@ -51,7 +54,8 @@ Value slice_filter(const Value& v, const Value* arg, FilterEnv&) {
     std::size_t start = 0;
     while (true) {
         auto colon = spec_text.find(':', start);
-        std::string part = spec_text.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+        std::string part =
+            spec_text.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
         if (part.empty()) {
             bits.push_back(std::nullopt);
         } else {
@@ -130,7 +134,8 @@ std::optional<Value> sort_key(const Value& item, const SortKey& key) {
     }
     Value cur = item;
     for (const auto& part : key.parts) {
-        if (cur.kind() != Value::Kind::dict && cur.kind() != Value::Kind::object) return std::nullopt;
+        if (cur.kind() != Value::Kind::dict && cur.kind() != Value::Kind::object)
+            return std::nullopt;
         auto next = cur.lookup(part);
         if (!next) return std::nullopt;
         cur = std::move(*next);
@@ -145,11 +150,13 @@ Value dictsort_impl(const Value& v, const Value* arg, bool reverse) {
         key.index = *arg;
     } else {
         std::string path = arg->str();
-        if (path.empty() || path[0] == '_' || path.find("._") != std::string::npos) return Value::borrowed("");
+        if (path.empty() || path[0] == '_' || path.find("._") != std::string::npos)
+            return Value::borrowed("");
         std::size_t start = 0;
         while (true) {
             auto dot = path.find('.', start);
-            key.parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+            key.parts.push_back(
+                path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
             if (dot == std::string::npos) break;
             start = dot + 1;
         }
@@ -198,57 +205,68 @@ std::vector<std::string> split_commas(const std::string& s) {
 }  // namespace
 
 void register_list_filters(Library& lib) {
-    lib.add_filter("length", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::integer(std::int64_t(v.length().value_or(0)));
-    }, kNoArg, false, false));
-    lib.add_filter("length_is", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        auto len = v.length();
-        auto n = py_int(*arg);
-        if (!len || !n) return Value::borrowed("");
-        return Value::boolean(std::int64_t(*len) == *n);
-    }, kArg, false, false));
-    lib.add_filter("first", spec([](const Value& v, const Value*, FilterEnv&) { return index_filter(v, 0); },
+    lib.add_filter("length", spec(
+                                 [](const Value& v, const Value*, FilterEnv&) {
+                                     return Value::integer(std::int64_t(v.length().value_or(0)));
+                                 },
                                  kNoArg, false, false));
-    lib.add_filter("last", spec([](const Value& v, const Value*, FilterEnv&) { return index_filter(v, -1); },
-                                kNoArg, true, false));
+    lib.add_filter("length_is", spec(
+                                    [](const Value& v, const Value* arg, FilterEnv&) {
+                                        auto len = v.length();
+                                        auto n = py_int(*arg);
+                                        if (!len || !n) return Value::borrowed("");
+                                        return Value::boolean(std::int64_t(*len) == *n);
+                                    },
+                                    kArg, false, false));
+    lib.add_filter("first",
+                   spec([](const Value& v, const Value*, FilterEnv&) { return index_filter(v, 0); },
+                        kNoArg, false, false));
+    lib.add_filter(
+        "last", spec([](const Value& v, const Value*, FilterEnv&) { return index_filter(v, -1); },
+                     kNoArg, true, false));
     lib.add_filter("join", spec(join_filter, kArg, true, false));
     lib.add_filter("slice", spec(slice_filter, kArg, true, false));
-    lib.add_filter("dictsort", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return dictsort_impl(v, arg, false);
-    }, kArg, false, false));
-    lib.add_filter("dictsortreversed", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return dictsort_impl(v, arg, true);
-    }, kArg, false, false));
-    lib.add_filter("default", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return v.truthy() ? v : *arg;
-    }, kArg, false, false));
-    lib.add_filter("default_if_none", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return v.is_none() ? *arg : v;
-    }, kArg, false, false));
-    lib.add_filter("yesno", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        auto bits = split_commas(arg ? arg->str() : "yes,no,maybe");
-        if (bits.size() < 2) return v;
-        const std::string& yes = bits[0];
-        const std::string& no = bits[1];
-        const std::string& maybe = bits.size() == 3 ? bits[2] : bits[1];
-        if (v.is_none()) return Value::string(maybe);
-        return Value::string(v.truthy() ? yes : no);
-    }, kOptArg, false, false));
-    lib.add_filter("pluralize", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        std::string a = arg ? arg->str() : "s";
-        if (a.find(',') == std::string::npos) a = "," + a;
-        auto bits = split_commas(a);
-        if (bits.size() > 2) return Value::borrowed("");
-        const std::string& singular = bits[0];
-        const std::string& plural = bits[1];
-        if (v.is_number() || v.is_string()) {
-            auto f = py_float(v);
-            if (!f) return Value::borrowed("");
-            return Value::string(*f == 1.0 ? singular : plural);
-        }
-        if (auto len = v.length()) return Value::string(*len == 1 ? singular : plural);
-        return Value::borrowed("");
-    }, kOptArg, false, false));
+    lib.add_filter("dictsort", spec([](const Value& v, const Value* arg,
+                                       FilterEnv&) { return dictsort_impl(v, arg, false); },
+                                    kArg, false, false));
+    lib.add_filter("dictsortreversed", spec([](const Value& v, const Value* arg,
+                                               FilterEnv&) { return dictsort_impl(v, arg, true); },
+                                            kArg, false, false));
+    lib.add_filter("default", spec([](const Value& v, const Value* arg,
+                                      FilterEnv&) { return v.truthy() ? v : *arg; },
+                                   kArg, false, false));
+    lib.add_filter("default_if_none", spec([](const Value& v, const Value* arg,
+                                              FilterEnv&) { return v.is_none() ? *arg : v; },
+                                           kArg, false, false));
+    lib.add_filter("yesno", spec(
+                                [](const Value& v, const Value* arg, FilterEnv&) {
+                                    auto bits = split_commas(arg ? arg->str() : "yes,no,maybe");
+                                    if (bits.size() < 2) return v;
+                                    const std::string& yes = bits[0];
+                                    const std::string& no = bits[1];
+                                    const std::string& maybe = bits.size() == 3 ? bits[2] : bits[1];
+                                    if (v.is_none()) return Value::string(maybe);
+                                    return Value::string(v.truthy() ? yes : no);
+                                },
+                                kOptArg, false, false));
+    lib.add_filter("pluralize", spec(
+                                    [](const Value& v, const Value* arg, FilterEnv&) {
+                                        std::string a = arg ? arg->str() : "s";
+                                        if (a.find(',') == std::string::npos) a = "," + a;
+                                        auto bits = split_commas(a);
+                                        if (bits.size() > 2) return Value::borrowed("");
+                                        const std::string& singular = bits[0];
+                                        const std::string& plural = bits[1];
+                                        if (v.is_number() || v.is_string()) {
+                                            auto f = py_float(v);
+                                            if (!f) return Value::borrowed("");
+                                            return Value::string(*f == 1.0 ? singular : plural);
+                                        }
+                                        if (auto len = v.length())
+                                            return Value::string(*len == 1 ? singular : plural);
+                                        return Value::borrowed("");
+                                    },
+                                    kOptArg, false, false));
 }
 
 }  // namespace famigo::web::tmpl

@@ -41,7 +41,8 @@ std::optional<Dec> parse_dec(std::string_view s) {
     int e = 0;
     if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
         ++i;
-        auto r = std::from_chars(s.data() + i + (i < s.size() && s[i] == '+' ? 1 : 0), s.data() + s.size(), e);
+        auto r = std::from_chars(s.data() + i + (i < s.size() && s[i] == '+' ? 1 : 0),
+                                 s.data() + s.size(), e);
         if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
     } else if (i != s.size()) {
         return std::nullopt;
@@ -55,7 +56,8 @@ std::optional<Dec> parse_dec(std::string_view s) {
 bool has_fraction(const Dec& d) {
     if (d.exp >= 0) return false;
     std::size_t frac = std::size_t(-d.exp);
-    std::string_view tail = std::string_view(d.digits).substr(d.digits.size() > frac ? d.digits.size() - frac : 0);
+    std::string_view tail =
+        std::string_view(d.digits).substr(d.digits.size() > frac ? d.digits.size() - frac : 0);
     return tail.find_first_not_of('0') != std::string_view::npos;
 }
 
@@ -74,7 +76,8 @@ Dec quantize(const Dec& d, int q) {
         r.exp = q;
     } else {
         std::size_t drop = std::size_t(q - d.exp);
-        std::string keep = d.digits.size() > drop ? d.digits.substr(0, d.digits.size() - drop) : "0";
+        std::string keep =
+            d.digits.size() > drop ? d.digits.substr(0, d.digits.size() - drop) : "0";
         char first_dropped = d.digits.size() >= drop ? d.digits[d.digits.size() - drop] : '0';
         if (first_dropped >= '5') {
             int i = int(keep.size()) - 1;
@@ -158,9 +161,11 @@ Value add(const Value& v, const Value* arg, FilterEnv&) {
         return Value::real(double(*a) + double(*b));
     }
     using K = Value::Kind;
-    if (v.is_string() && arg->is_string()) return Value::string(std::string(v.as_string()) + std::string(arg->as_string()));
+    if (v.is_string() && arg->is_string())
+        return Value::string(std::string(v.as_string()) + std::string(arg->as_string()));
     auto listy = [](K k) { return k == K::list || k == K::seq; };
-    if ((listy(v.kind()) && listy(arg->kind())) || (v.kind() == K::tuple && arg->kind() == K::tuple)) {
+    if ((listy(v.kind()) && listy(arg->kind())) ||
+        (v.kind() == K::tuple && arg->kind() == K::tuple)) {
         std::vector<Value> items;
         for (const Value* x : {&v, arg})
             x->iterate([&](const Value& e) {
@@ -210,23 +215,30 @@ void register_number_filters(Library& lib) {
     lib.add_filter("add", spec(add, kArg, false, false));
     lib.add_filter("floatformat", spec(floatformat, kOptArg, true, false));
     lib.add_filter("filesizeformat", spec(filesizeformat, kNoArg, true, false));
-    lib.add_filter("divisibleby", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        auto a = py_int(v), b = py_int(*arg);
-        if (!a || !b) python_error("invalid literal for int()");
-        if (*b == 0) python_error("integer division or modulo by zero");
-        return Value::boolean(*a % *b == 0);
-    }, kArg, false, false));
-    lib.add_filter("get_digit", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        auto pos = py_int(*arg);
-        auto n = py_int(v);
-        if (!pos || !n) return v;
-        if (*pos < 1) return v;
-        std::string s = std::to_string(*n);
-        if (std::size_t(*pos) > s.size()) return Value::integer(0);
-        char c = s[s.size() - std::size_t(*pos)];
-        if (c == '-') python_error("invalid literal for int() with base 10: '-'");
-        return Value::integer(c - '0');
-    }, kArg, false, false));
+    lib.add_filter("divisibleby", spec(
+                                      [](const Value& v, const Value* arg, FilterEnv&) {
+                                          auto a = py_int(v), b = py_int(*arg);
+                                          if (!a || !b) python_error("invalid literal for int()");
+                                          if (*b == 0)
+                                              python_error("integer division or modulo by zero");
+                                          return Value::boolean(*a % *b == 0);
+                                      },
+                                      kArg, false, false));
+    lib.add_filter("get_digit",
+                   spec(
+                       [](const Value& v, const Value* arg, FilterEnv&) {
+                           auto pos = py_int(*arg);
+                           auto n = py_int(v);
+                           if (!pos || !n) return v;
+                           if (*pos < 1) return v;
+                           std::string s = std::to_string(*n);
+                           if (std::size_t(*pos) > s.size()) return Value::integer(0);
+                           char c = s[s.size() - std::size_t(*pos)];
+                           if (c == '-')
+                               python_error("invalid literal for int() with base 10: '-'");
+                           return Value::integer(c - '0');
+                       },
+                       kArg, false, false));
 }
 
 }  // namespace famigo::web::tmpl

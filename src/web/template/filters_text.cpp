@@ -51,7 +51,8 @@ std::string truncate_chars(std::string_view s, std::int64_t length) {
         if (!end_index && s_len > truncate_len) end_index = i;
         if (s_len > length) {
             std::string head = text::encode(cps, 0, end_index.value_or(0));
-            if (head.size() >= kEllipsis.size() && head.compare(head.size() - kEllipsis.size(), kEllipsis.size(), kEllipsis) == 0)
+            if (head.size() >= kEllipsis.size() &&
+                head.compare(head.size() - kEllipsis.size(), kEllipsis.size(), kEllipsis) == 0)
                 return head;
             return head + kEllipsis;
         }
@@ -88,7 +89,8 @@ std::string truncate_words(std::string_view s, std::int64_t length) {
         std::int64_t keep = length >= 0 ? length : std::max<std::int64_t>(0, n + length);
         std::string out = join(keep);
         const std::string suffix = " " + kEllipsis;
-        if (out.size() >= suffix.size() && out.compare(out.size() - suffix.size(), suffix.size(), suffix) == 0)
+        if (out.size() >= suffix.size() &&
+            out.compare(out.size() - suffix.size(), suffix.size(), suffix) == 0)
             return out;
         return out + suffix;
     }
@@ -147,8 +149,9 @@ std::string slugify(std::string_view s) {
         char c = kept[i];
         bool sep = c == '-' || c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1C && c <= 0x1F);
         if (sep) {
-            while (i < kept.size() && (kept[i] == '-' || kept[i] == ' ' || (kept[i] >= 9 && kept[i] <= 13) ||
-                                       (kept[i] >= 0x1C && kept[i] <= 0x1F)))
+            while (i < kept.size() &&
+                   (kept[i] == '-' || kept[i] == ' ' || (kept[i] >= 9 && kept[i] <= 13) ||
+                    (kept[i] >= 0x1C && kept[i] <= 0x1F)))
                 ++i;
             out += '-';
         } else {
@@ -176,7 +179,8 @@ std::string pad(std::string_view s, std::int64_t width, int where) {  // -1 ljus
     if (width <= len) return std::string(s);
     std::int64_t marg = width - len;
     std::int64_t left = where < 0 ? 0 : where > 0 ? marg : marg / 2 + (marg & width & 1);
-    return std::string(std::size_t(left), ' ') + std::string(s) + std::string(std::size_t(marg - left), ' ');
+    return std::string(std::size_t(left), ' ') + std::string(s) +
+           std::string(std::size_t(marg - left), ' ');
 }
 
 std::string wordwrap(std::string_view s, std::int64_t width) {
@@ -235,14 +239,17 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
         }
         ++i;
         std::string flags;
-        while (i < fmt.size() && std::string_view("-+ #0").find(fmt[i]) != std::string_view::npos) flags += fmt[i++];
+        while (i < fmt.size() && std::string_view("-+ #0").find(fmt[i]) != std::string_view::npos)
+            flags += fmt[i++];
         std::string width, prec;
-        while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) width += fmt[i++];
+        while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i])))
+            width += fmt[i++];
         bool has_prec = false;
         if (i < fmt.size() && fmt[i] == '.') {
             has_prec = true;
             ++i;
-            while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) prec += fmt[i++];
+            while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i])))
+                prec += fmt[i++];
         }
         if (i >= fmt.size()) return std::nullopt;
         char conv = fmt[i];
@@ -252,7 +259,8 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
         }
         if (++consumed > 1) return std::nullopt;
         if (width.size() > 5 || prec.size() > 5) return std::nullopt;
-        std::string spec = "%" + flags + width + (has_prec ? "." + (prec.empty() ? "0" : prec) : "");
+        std::string spec =
+            "%" + flags + width + (has_prec ? "." + (prec.empty() ? "0" : prec) : "");
         char buf[512];
         std::string piece;
         switch (conv) {
@@ -283,13 +291,16 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
             case 'X':
             case 'o': {
                 if (!v.is_number()) return std::nullopt;
-                if ((conv == 'x' || conv == 'X' || conv == 'o') && v.kind() == Value::Kind::real) return std::nullopt;
-                long long n = v.kind() == Value::Kind::real ? static_cast<long long>(v.as_real()) : static_cast<long long>(*py_int(v));
+                if ((conv == 'x' || conv == 'X' || conv == 'o') && v.kind() == Value::Kind::real)
+                    return std::nullopt;
+                long long n = v.kind() == Value::Kind::real ? static_cast<long long>(v.as_real())
+                                                            : static_cast<long long>(*py_int(v));
                 std::string f = spec + (conv == 'x' || conv == 'X' || conv == 'o' ? "ll" : "ll") +
                                 (conv == 'i' || conv == 'u' ? 'd' : conv);
                 if (conv == 'x' || conv == 'X' || conv == 'o') {
                     bool neg = n < 0;
-                    unsigned long long u = neg ? 0ULL - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+                    unsigned long long u = neg ? 0ULL - static_cast<unsigned long long>(n)
+                                               : static_cast<unsigned long long>(n);
                     std::snprintf(buf, sizeof buf, f.c_str(), u);
                     piece = buf;
                     if (neg) piece = "-" + piece;
@@ -311,7 +322,8 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
                 piece = buf;
                 break;
             }
-            default: return std::nullopt;
+            default:
+                return std::nullopt;
         }
         out += piece;
     }
@@ -321,103 +333,138 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
 
 #pragma GCC diagnostic pop
 
-std::string sv(const Value& v) { return std::string(v.as_string()); }
+std::string sv(const Value& v) {
+    return std::string(v.as_string());
+}
 
 }  // namespace
 
 void register_text_filters(Library& lib) {
-    lib.add_filter("lower", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(text::lower(v.as_string()));
-    }, kNoArg, true, true));
-    lib.add_filter("upper", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(text::upper(v.as_string()));
-    }, kNoArg, false, true));
-    lib.add_filter("title", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(django_title(v.as_string()));
-    }, kNoArg, true, true));
-    lib.add_filter("capfirst", spec([](const Value& v, const Value*, FilterEnv&) {
-        std::string_view s = v.as_string();
-        if (s.empty()) return v;
-        std::size_t i = 0;
-        char32_t c = text::next_cp(s, i);
-        std::string out;
-        text::append_utf8(out, text::to_upper(c));
-        out.append(s.substr(i));
-        return Value::string(std::move(out));
-    }, kNoArg, true, true));
-    lib.add_filter("truncatechars", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        auto n = py_int(*arg);
-        if (!n) return v;
-        return Value::string(truncate_chars(v.as_string(), *n));
-    }, kArg, true, true));
-    lib.add_filter("truncatewords", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        auto n = py_int(*arg);
-        if (!n) return v;
-        return Value::string(truncate_words(v.as_string(), *n));
-    }, kArg, true, true));
-    lib.add_filter("slugify", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::string(slugify(v.as_string()));
-    }, kNoArg, true, true));
-    lib.add_filter("cut", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        std::string a = arg->str();
-        std::string s = sv(v);
-        if (!a.empty()) {
-            std::string out;
-            std::size_t pos = 0;
-            for (auto f = s.find(a); f != std::string::npos; f = s.find(a, pos)) {
-                out.append(s, pos, f - pos);
-                pos = f + a.size();
-            }
-            out.append(s, pos, std::string::npos);
-            s = std::move(out);
-        }
-        return Value::string(std::move(s), v.safe() && a != ";");
-    }, kArg, false, true));
-    lib.add_filter("addslashes", spec([](const Value& v, const Value*, FilterEnv&) {
-        std::string out;
-        for (char c : v.as_string()) {
-            if (c == '\\' || c == '"' || c == '\'') out += '\\';
-            out += c;
-        }
-        return Value::string(std::move(out));
-    }, kNoArg, true, true));
-    lib.add_filter("ljust", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return Value::string(pad(v.as_string(), width_arg(arg), -1));
-    }, kArg, true, true));
-    lib.add_filter("rjust", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return Value::string(pad(v.as_string(), width_arg(arg), 1));
-    }, kArg, true, true));
-    lib.add_filter("center", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return Value::string(pad(v.as_string(), width_arg(arg), 0));
-    }, kArg, true, true));
-    lib.add_filter("wordcount", spec([](const Value& v, const Value*, FilterEnv&) {
-        return Value::integer(std::int64_t(py_split(v.as_string()).size()));
-    }, kNoArg, false, true));
-    lib.add_filter("wordwrap", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        return Value::string(wordwrap(v.as_string(), width_arg(arg)));
-    }, kArg, true, true));
-    lib.add_filter("make_list", spec([](const Value& v, const Value*, FilterEnv&) {
-        std::vector<Value> items;
-        v.iterate([&](const Value& c) {
-            items.push_back(Value::string(c.str()));
-            return true;
-        });
-        return Value::sequence(std::move(items));
-    }, kNoArg, false, true));
-    lib.add_filter("phone2numeric", spec([](const Value& v, const Value*, FilterEnv&) {
-        static const char* keys = "22233344455566677778889999";
-        std::string out;
-        for (char c : v.as_string()) {
-            char l = char(std::tolower(static_cast<unsigned char>(c)));
-            out += (l >= 'a' && l <= 'z') ? keys[l - 'a'] : c;
-        }
-        return Value::string(std::move(out));
-    }, kNoArg, true, true));
-    lib.add_filter("stringformat", spec([](const Value& v, const Value* arg, FilterEnv&) {
-        Value in = v.kind() == Value::Kind::tuple ? Value::string(v.str()) : v;
-        auto r = percent_format("%" + arg->str(), in);
-        return Value::string(r.value_or(""));
-    }, kArg, true, false));
+    lib.add_filter("lower",
+                   spec([](const Value& v, const Value*,
+                           FilterEnv&) { return Value::string(text::lower(v.as_string())); },
+                        kNoArg, true, true));
+    lib.add_filter("upper",
+                   spec([](const Value& v, const Value*,
+                           FilterEnv&) { return Value::string(text::upper(v.as_string())); },
+                        kNoArg, false, true));
+    lib.add_filter("title",
+                   spec([](const Value& v, const Value*,
+                           FilterEnv&) { return Value::string(django_title(v.as_string())); },
+                        kNoArg, true, true));
+    lib.add_filter("capfirst", spec(
+                                   [](const Value& v, const Value*, FilterEnv&) {
+                                       std::string_view s = v.as_string();
+                                       if (s.empty()) return v;
+                                       std::size_t i = 0;
+                                       char32_t c = text::next_cp(s, i);
+                                       std::string out;
+                                       text::append_utf8(out, text::to_upper(c));
+                                       out.append(s.substr(i));
+                                       return Value::string(std::move(out));
+                                   },
+                                   kNoArg, true, true));
+    lib.add_filter("truncatechars", spec(
+                                        [](const Value& v, const Value* arg, FilterEnv&) {
+                                            auto n = py_int(*arg);
+                                            if (!n) return v;
+                                            return Value::string(truncate_chars(v.as_string(), *n));
+                                        },
+                                        kArg, true, true));
+    lib.add_filter("truncatewords", spec(
+                                        [](const Value& v, const Value* arg, FilterEnv&) {
+                                            auto n = py_int(*arg);
+                                            if (!n) return v;
+                                            return Value::string(truncate_words(v.as_string(), *n));
+                                        },
+                                        kArg, true, true));
+    lib.add_filter("slugify", spec([](const Value& v, const Value*,
+                                      FilterEnv&) { return Value::string(slugify(v.as_string())); },
+                                   kNoArg, true, true));
+    lib.add_filter("cut", spec(
+                              [](const Value& v, const Value* arg, FilterEnv&) {
+                                  std::string a = arg->str();
+                                  std::string s = sv(v);
+                                  if (!a.empty()) {
+                                      std::string out;
+                                      std::size_t pos = 0;
+                                      for (auto f = s.find(a); f != std::string::npos;
+                                           f = s.find(a, pos)) {
+                                          out.append(s, pos, f - pos);
+                                          pos = f + a.size();
+                                      }
+                                      out.append(s, pos, std::string::npos);
+                                      s = std::move(out);
+                                  }
+                                  return Value::string(std::move(s), v.safe() && a != ";");
+                              },
+                              kArg, false, true));
+    lib.add_filter("addslashes", spec(
+                                     [](const Value& v, const Value*, FilterEnv&) {
+                                         std::string out;
+                                         for (char c : v.as_string()) {
+                                             if (c == '\\' || c == '"' || c == '\'') out += '\\';
+                                             out += c;
+                                         }
+                                         return Value::string(std::move(out));
+                                     },
+                                     kNoArg, true, true));
+    lib.add_filter("ljust", spec(
+                                [](const Value& v, const Value* arg, FilterEnv&) {
+                                    return Value::string(pad(v.as_string(), width_arg(arg), -1));
+                                },
+                                kArg, true, true));
+    lib.add_filter("rjust", spec(
+                                [](const Value& v, const Value* arg, FilterEnv&) {
+                                    return Value::string(pad(v.as_string(), width_arg(arg), 1));
+                                },
+                                kArg, true, true));
+    lib.add_filter("center", spec(
+                                 [](const Value& v, const Value* arg, FilterEnv&) {
+                                     return Value::string(pad(v.as_string(), width_arg(arg), 0));
+                                 },
+                                 kArg, true, true));
+    lib.add_filter("wordcount",
+                   spec(
+                       [](const Value& v, const Value*, FilterEnv&) {
+                           return Value::integer(std::int64_t(py_split(v.as_string()).size()));
+                       },
+                       kNoArg, false, true));
+    lib.add_filter(
+        "wordwrap",
+        spec([](const Value& v, const Value* arg,
+                FilterEnv&) { return Value::string(wordwrap(v.as_string(), width_arg(arg))); },
+             kArg, true, true));
+    lib.add_filter("make_list", spec(
+                                    [](const Value& v, const Value*, FilterEnv&) {
+                                        std::vector<Value> items;
+                                        v.iterate([&](const Value& c) {
+                                            items.push_back(Value::string(c.str()));
+                                            return true;
+                                        });
+                                        return Value::sequence(std::move(items));
+                                    },
+                                    kNoArg, false, true));
+    lib.add_filter("phone2numeric",
+                   spec(
+                       [](const Value& v, const Value*, FilterEnv&) {
+                           static const char* keys = "22233344455566677778889999";
+                           std::string out;
+                           for (char c : v.as_string()) {
+                               char l = char(std::tolower(static_cast<unsigned char>(c)));
+                               out += (l >= 'a' && l <= 'z') ? keys[l - 'a'] : c;
+                           }
+                           return Value::string(std::move(out));
+                       },
+                       kNoArg, true, true));
+    lib.add_filter("stringformat",
+                   spec(
+                       [](const Value& v, const Value* arg, FilterEnv&) {
+                           Value in = v.kind() == Value::Kind::tuple ? Value::string(v.str()) : v;
+                           auto r = percent_format("%" + arg->str(), in);
+                           return Value::string(r.value_or(""));
+                       },
+                       kArg, true, false));
 }
 
 }  // namespace famigo::web::tmpl

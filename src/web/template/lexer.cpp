@@ -8,7 +8,9 @@ namespace {
 
 // Python's str.strip() for the characters that can occur inside a one-line tag.
 std::string_view py_strip(std::string_view s) {
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; };
+    auto space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+    };
     while (!s.empty() && space(s.front())) s.remove_prefix(1);
     while (!s.empty() && space(s.back())) s.remove_suffix(1);
     return s;
@@ -88,7 +90,9 @@ std::vector<Token> tokenize(std::string_view src) {
 
 namespace {
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // Length of a quoted string starting at s[i] (a quote), or 0 if unterminated.
 std::size_t quoted_len(std::string_view s, std::size_t i) {

@@ -33,10 +33,13 @@ std::shared_ptr<const TagCompiler> Library::tag(std::string_view name) const {
 namespace {
 
 class SimpleTagNode final : public Node {
-public:
+  public:
     SimpleTagNode(std::shared_ptr<const SimpleTagFn> fn, std::vector<FilterExpression> args,
                   std::vector<std::pair<std::string, FilterExpression>> kwargs, std::string target)
-        : fn_(std::move(fn)), args_(std::move(args)), kwargs_(std::move(kwargs)), target_(std::move(target)) {}
+        : fn_(std::move(fn)),
+          args_(std::move(args)),
+          kwargs_(std::move(kwargs)),
+          target_(std::move(target)) {}
 
     void render(Context& ctx, std::string& out) const override {
         std::vector<Value> args;
@@ -52,7 +55,7 @@ public:
         render_value(result, ctx.autoescape, out);
     }
 
-private:
+  private:
     std::shared_ptr<const SimpleTagFn> fn_;
     std::vector<FilterExpression> args_;
     std::vector<std::pair<std::string, FilterExpression>> kwargs_;
@@ -82,13 +85,16 @@ void Library::add_simple_tag(std::string name, SimpleTagFn fn) {
         for (std::size_t i = 1; i < bits.size(); ++i) {
             auto eq = bits[i].find('=');
             if (eq != std::string::npos && is_identifier(std::string_view(bits[i]).substr(0, eq))) {
-                kwargs.emplace_back(bits[i].substr(0, eq), p.compile_filter(std::string_view(bits[i]).substr(eq + 1)));
+                kwargs.emplace_back(bits[i].substr(0, eq),
+                                    p.compile_filter(std::string_view(bits[i]).substr(eq + 1)));
             } else {
-                if (!kwargs.empty()) p.fail(t, "positional argument after keyword arguments: '" + bits[i] + "'");
+                if (!kwargs.empty())
+                    p.fail(t, "positional argument after keyword arguments: '" + bits[i] + "'");
                 args.push_back(p.compile_filter(bits[i]));
             }
         }
-        return std::make_unique<SimpleTagNode>(shared, std::move(args), std::move(kwargs), std::move(target));
+        return std::make_unique<SimpleTagNode>(shared, std::move(args), std::move(kwargs),
+                                               std::move(target));
     });
 }
 

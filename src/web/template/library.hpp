@@ -58,7 +58,7 @@ using Kwargs = std::vector<std::pair<std::string, Value>>;
 using SimpleTagFn = std::function<Value(std::span<const Value> args, const Kwargs& kwargs)>;
 
 class Library {
-public:
+  public:
     void add_filter(std::string name, FilterSpec spec);
     void add_tag(std::string name, TagCompiler compiler);
     void add_simple_tag(std::string name, SimpleTagFn fn);
@@ -66,7 +66,7 @@ public:
     std::shared_ptr<const FilterSpec> filter(std::string_view name) const;
     std::shared_ptr<const TagCompiler> tag(std::string_view name) const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<const FilterSpec>> filters_;
     std::unordered_map<std::string, std::shared_ptr<const TagCompiler>> tags_;

@@ -15,7 +15,7 @@ class Context;
 class Template;
 
 class Node {
-public:
+  public:
     virtual ~Node() = default;
     virtual void render(Context& ctx, std::string& out) const = 0;
     virtual bool is_text() const { return false; }
@@ -33,13 +33,13 @@ using NodeList = std::vector<std::unique_ptr<Node>>;
 void render_nodes(const NodeList& nodes, Context& ctx, std::string& out);
 
 class TextNode final : public Node {
-public:
+  public:
     explicit TextNode(std::string_view text) : text_(text) {}
     void render(Context&, std::string& out) const override { out += text_; }
     bool is_text() const override { return true; }
     std::string_view text() const { return text_; }
 
-private:
+  private:
     std::string_view text_;  // into the template's source, which the Template owns
 };
 

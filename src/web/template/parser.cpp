@@ -9,13 +9,13 @@ namespace famigo::web::tmpl {
 namespace {
 
 class VariableNode final : public Node {
-public:
+  public:
     explicit VariableNode(FilterExpression fe) : fe_(std::move(fe)) {}
     void render(Context& ctx, std::string& out) const override {
         render_value(fe_.resolve(ctx), ctx.autoescape, out);
     }
 
-private:
+  private:
     FilterExpression fe_;
 };
 
@@ -44,7 +44,9 @@ std::string quoted_list(std::initializer_list<std::string_view> names, const cha
 Parser::Parser(const Engine& engine, Template& tmpl, std::vector<Token> tokens)
     : engine_(engine), tmpl_(tmpl), tokens_(std::move(tokens)) {}
 
-const Library& Parser::library() const { return engine_.library(); }
+const Library& Parser::library() const {
+    return engine_.library();
+}
 
 void Parser::fail(const Token& at, const std::string& message) const {
     throw TemplateSyntaxError(message, tmpl_.name(), at.line, std::string(at.raw));
@@ -68,8 +70,8 @@ void Parser::skip_past(std::string_view end_tag) {
         if (t.type == TokenType::block && t.contents == end_tag) return;
     }
     const Token& opener = *open_tags_.back();
-    fail(opener, "Unclosed tag '" + std::string(first_word(opener.contents)) + "'. Looking for one of: " +
-                     std::string(end_tag) + ".");
+    fail(opener, "Unclosed tag '" + std::string(first_word(opener.contents)) +
+                     "'. Looking for one of: " + std::string(end_tag) + ".");
 }
 
 void Parser::add(NodeList& list, std::unique_ptr<Node> node, const Token& t) {
@@ -101,10 +103,14 @@ NodeList Parser::parse_impl(std::initializer_list<std::string_view> until) {
     while (pos_ < tokens_.size()) {
         const Token& t = tokens_[pos_++];
         switch (t.type) {
-            case TokenType::text: add(list, std::make_unique<TextNode>(t.contents), t); break;
-            case TokenType::comment: break;
+            case TokenType::text:
+                add(list, std::make_unique<TextNode>(t.contents), t);
+                break;
+            case TokenType::comment:
+                break;
             case TokenType::var: {
-                if (t.contents.empty()) fail(t, "Empty variable tag on line " + std::to_string(t.line));
+                if (t.contents.empty())
+                    fail(t, "Empty variable tag on line " + std::to_string(t.line));
                 try {
                     add(list, std::make_unique<VariableNode>(compile_filter(t.contents)), t);
                 } catch (TemplateError& e) {
@@ -114,7 +120,8 @@ NodeList Parser::parse_impl(std::initializer_list<std::string_view> until) {
                 break;
             }
             case TokenType::block: {
-                if (t.contents.empty()) fail(t, "Empty block tag on line " + std::to_string(t.line));
+                if (t.contents.empty())
+                    fail(t, "Empty block tag on line " + std::to_string(t.line));
                 std::string_view command = first_word(t.contents);
                 for (auto u : until) {
                     if (u == command) {
@@ -124,8 +131,8 @@ NodeList Parser::parse_impl(std::initializer_list<std::string_view> until) {
                 }
                 auto compiler = library().tag(command);
                 if (!compiler) {
-                    std::string msg = "Invalid block tag on line " + std::to_string(t.line) + ": '" +
-                                      std::string(command) + "'";
+                    std::string msg = "Invalid block tag on line " + std::to_string(t.line) +
+                                      ": '" + std::string(command) + "'";
                     if (until.size() > 0) msg += ", expected " + quoted_list(until, " or ");
                     fail(t, msg + ". Did you forget to register or load this tag?");
                 }
@@ -148,7 +155,8 @@ NodeList Parser::parse_impl(std::initializer_list<std::string_view> until) {
         std::string names;
         for (auto u : until) names += (names.empty() ? "" : ", ") + std::string(u);
         fail(opener, "Unclosed tag on line " + std::to_string(opener.line) + ": '" +
-                         std::string(first_word(opener.contents)) + "'. Looking for one of: " + names + ".");
+                         std::string(first_word(opener.contents)) +
+                         "'. Looking for one of: " + names + ".");
     }
     return list;
 }

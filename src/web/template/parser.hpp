@@ -23,7 +23,7 @@ class Template;
 class BlockNode;
 
 class Parser {
-public:
+  public:
     Parser(const Engine& engine, Template& tmpl, std::vector<Token> tokens);
 
     // Parses until a block tag whose first word is in `until` (left unread) or
@@ -50,7 +50,7 @@ public:
 
     static constexpr int kMaxNesting = 128;
 
-private:
+  private:
     NodeList parse_impl(std::initializer_list<std::string_view> until);
     void add(NodeList& list, std::unique_ptr<Node> node, const Token& t);
 
@@ -64,7 +64,7 @@ private:
 
 // Django's token_kwargs: consumes "a=x b=y" (or, with support_legacy,
 // "x as a and y as b") from the front of bits.
-std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<std::string>& bits, Parser& p,
-                                                                   bool support_legacy);
+std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<std::string>& bits,
+                                                                   Parser& p, bool support_legacy);
 
 }  // namespace famigo::web::tmpl

@@ -6,8 +6,8 @@
 
 namespace famigo::web::tmpl {
 
-int run_render(const std::string& name, const std::string& context_json, const std::vector<std::string>& dirs,
-               std::ostream& out, std::ostream& err) {
+int run_render(const std::string& name, const std::string& context_json,
+               const std::vector<std::string>& dirs, std::ostream& out, std::ostream& err) {
     Json context;
     try {
         context = context_json.empty() ? Json::object() : Json::parse(context_json);
@@ -16,7 +16,8 @@ int run_render(const std::string& name, const std::string& context_json, const s
         return 2;
     }
     if (!context.is_object()) {
-        err << "famigo render: --context must be a JSON object, got " << context.type_name() << "\n";
+        err << "famigo render: --context must be a JSON object, got " << context.type_name()
+            << "\n";
         return 2;
     }
     EngineOptions options;

@@ -10,7 +10,7 @@
 
 namespace famigo::web::tmpl {
 
-int run_render(const std::string& name, const std::string& context_json, const std::vector<std::string>& dirs,
-               std::ostream& out, std::ostream& err);
+int run_render(const std::string& name, const std::string& context_json,
+               const std::vector<std::string>& dirs, std::ostream& out, std::ostream& err);
 
 }  // namespace famigo::web::tmpl

@@ -17,11 +17,15 @@ enum class Op { literal, or_, and_, not_, in, not_in, is, is_not, eq, ne, gt, ge
 
 int binding_power(Op op) {
     switch (op) {
-        case Op::or_: return 6;
-        case Op::and_: return 7;
-        case Op::not_: return 8;
+        case Op::or_:
+            return 6;
+        case Op::and_:
+            return 7;
+        case Op::not_:
+            return 8;
         case Op::in:
-        case Op::not_in: return 9;
+        case Op::not_in:
+            return 9;
         case Op::is:
         case Op::is_not:
         case Op::eq:
@@ -29,8 +33,10 @@ int binding_power(Op op) {
         case Op::gt:
         case Op::ge:
         case Op::lt:
-        case Op::le: return 10;
-        default: return 0;
+        case Op::le:
+            return 10;
+        default:
+            return 0;
     }
 }
 
@@ -46,7 +52,8 @@ struct Cond {
 // are singletons and small integers are cached.
 bool py_is(const Value& x, const Value& y) {
     if (x.is_none() && y.is_none()) return true;
-    if (x.kind() == Value::Kind::boolean && y.kind() == Value::Kind::boolean) return x.as_bool() == y.as_bool();
+    if (x.kind() == Value::Kind::boolean && y.kind() == Value::Kind::boolean)
+        return x.as_bool() == y.as_bool();
     if (x.kind() == Value::Kind::integer && y.kind() == Value::Kind::integer)
         return x.as_int() == y.as_int() && x.as_int() >= -5 && x.as_int() <= 256;
     return false;
@@ -65,31 +72,44 @@ Value Cond::eval(Context& ctx) const {
                 Value x = a->eval(ctx);
                 return x.truthy() ? b->eval(ctx) : x;
             }
-            case Op::not_: return Value::boolean(!a->eval(ctx).truthy());
-            default: break;
+            case Op::not_:
+                return Value::boolean(!a->eval(ctx).truthy());
+            default:
+                break;
         }
         Value x = a->eval(ctx);
         Value y = b->eval(ctx);
         switch (op) {
-            case Op::in: return Value::boolean(py_contains(y, x).value_or(false));
+            case Op::in:
+                return Value::boolean(py_contains(y, x).value_or(false));
             case Op::not_in: {
                 auto r = py_contains(y, x);
                 return Value::boolean(r ? !*r : false);
             }
-            case Op::is: return Value::boolean(py_is(x, y));
-            case Op::is_not: return Value::boolean(!py_is(x, y));
-            case Op::eq: return Value::boolean(py_equal(x, y));
-            case Op::ne: return Value::boolean(!py_equal(x, y));
-            default: break;
+            case Op::is:
+                return Value::boolean(py_is(x, y));
+            case Op::is_not:
+                return Value::boolean(!py_is(x, y));
+            case Op::eq:
+                return Value::boolean(py_equal(x, y));
+            case Op::ne:
+                return Value::boolean(!py_equal(x, y));
+            default:
+                break;
         }
         auto c = py_compare(x, y);
         if (!c) return Value::boolean(false);
         switch (op) {
-            case Op::gt: return Value::boolean(*c > 0);
-            case Op::ge: return Value::boolean(*c >= 0);
-            case Op::lt: return Value::boolean(*c < 0);
-            case Op::le: return Value::boolean(*c <= 0);
-            default: return Value::boolean(false);
+            case Op::gt:
+                return Value::boolean(*c > 0);
+            case Op::ge:
+                return Value::boolean(*c >= 0);
+            case Op::lt:
+                return Value::boolean(*c < 0);
+            case Op::le:
+                return Value::boolean(*c <= 0);
+            default:
+                return Value::boolean(false);
         }
     } catch (const TemplateError&) {
         return Value::boolean(false);
@@ -97,7 +117,7 @@ Value Cond::eval(Context& ctx) const {
 }
 
 class CondParser {
-public:
+  public:
     CondParser(Parser& p, std::vector<std::string> bits) : parser_(p) {
         for (std::size_t i = 0; i < bits.size(); ++i) {
             const std::string& b = bits[i];
@@ -120,11 +140,12 @@ public:
 
     std::unique_ptr<Cond> parse() {
         auto c = expression(0);
-        if (pos_ < items_.size()) syntax("Unused '" + items_[pos_].text + "' at end of if expression.");
+        if (pos_ < items_.size())
+            syntax("Unused '" + items_[pos_].text + "' at end of if expression.");
         return c;
     }
 
-private:
+  private:
     struct Item {
         Op op;
         std::string text;
@@ -182,7 +203,7 @@ private:
 };
 
 class IfNode final : public Node {
-public:
+  public:
     std::vector<std::pair<std::unique_ptr<Cond>, NodeList>> branches;  // null condition: else
 
     void render(Context& ctx, std::string& out) const override {
@@ -243,7 +264,8 @@ std::unique_ptr<Node> do_if(Parser& p, const Token& t) {
 bool is_word_chars(std::string_view s) {
     if (s.empty()) return false;
     for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+              static_cast<unsigned char>(c) >= 0x80))
             return false;
     return true;
 }
@@ -260,8 +282,8 @@ std::optional<std::size_t> kwarg_eq(const std::string& bit) {
 
 // Django's token_kwargs: consumes "a=x b=y" (or legacy "x as a and y as b")
 // from the front of bits.
-std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<std::string>& bits, Parser& p,
-                                                                   bool support_legacy) {
+std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<std::string>& bits,
+                                                                   Parser& p, bool support_legacy) {
     std::vector<std::pair<std::string, FilterExpression>> out;
     if (bits.empty()) return out;
     bool kw_format = kwarg_eq(bits[0]).has_value();
@@ -301,7 +323,7 @@ std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<s
 namespace {
 
 class WithNode final : public Node {
-public:
+  public:
     std::vector<std::pair<std::string, FilterExpression>> vars;
     NodeList body;
 
@@ -338,12 +360,12 @@ std::unique_ptr<Node> do_with(Parser& p, const Token& t) {
 // ---- comment, autoescape, load -------------------------------------------------
 
 class NothingNode final : public Node {
-public:
+  public:
     void render(Context&, std::string&) const override {}
 };
 
 class AutoescapeNode final : public Node {
-public:
+  public:
     bool on = true;
     NodeList body;
     void render(Context& ctx, std::string& out) const override {
@@ -361,7 +383,8 @@ public:
 std::unique_ptr<Node> do_autoescape(Parser& p, const Token& t) {
     auto bits = smart_split(t.contents);
     if (bits.size() != 2) p.fail(t, "'autoescape' tag requires exactly one argument.");
-    if (bits[1] != "on" && bits[1] != "off") p.fail(t, "'autoescape' argument should be 'on' or 'off'");
+    if (bits[1] != "on" && bits[1] != "off")
+        p.fail(t, "'autoescape' argument should be 'on' or 'off'");
     auto node = std::make_unique<AutoescapeNode>();
     node->on = bits[1] == "on";
     node->body = p.parse({"endautoescape"});

@@ -41,7 +41,8 @@ void BlockNode::render(Context& ctx, std::string& out) const {
 Value render_block_super(const BlockRef& ref) {
     if (!ref.context) {
         throw TemplateRenderError(
-            "'BlockNode' object has no attribute 'context'. Did you use {{ block.super }} in a base template?");
+            "'BlockNode' object has no attribute 'context'. Did you use {{ block.super }} in a "
+            "base template?");
     }
     Context& ctx = *ref.context;
     BlockChain* chain = ctx.state ? ctx.state->block_chain : nullptr;
@@ -58,7 +59,8 @@ namespace {
 // Django's construct_relative_path: "./x" and "../x" are relative to the
 // directory of the template that contains the tag.
 std::string relative_name(const std::string& current, const std::string& bit, bool quoted_bit) {
-    bool has_quotes = quoted_bit && bit.size() >= 2 && (bit[0] == '"' || bit[0] == '\'') && bit[0] == bit.back();
+    bool has_quotes =
+        quoted_bit && bit.size() >= 2 && (bit[0] == '"' || bit[0] == '\'') && bit[0] == bit.back();
     std::string name = bit;
     if (quoted_bit) {
         auto b = name.find_first_not_of("'\"");
@@ -94,10 +96,12 @@ std::string relative_name(const std::string& current, const std::string& bit, bo
     for (const auto& part : parts) joined += (joined.empty() ? "" : "/") + part;
     if (!parts.empty() && parts[0] == "..") {
         throw TemplateSyntaxError("The relative path '" + bit +
-                                  "' points outside the file hierarchy that template '" + current + "' is in.");
+                                  "' points outside the file hierarchy that template '" + current +
+                                  "' is in.");
     }
     if (joined == cur) {
-        throw TemplateSyntaxError("The relative path '" + bit + "' was translated to template name '" + current +
+        throw TemplateSyntaxError("The relative path '" + bit +
+                                  "' was translated to template name '" + current +
                                   "', the same template in which the tag appears.");
     }
     return has_quotes ? "\"" + joined + "\"" : joined;
@@ -106,12 +110,13 @@ std::string relative_name(const std::string& current, const std::string& bit, bo
 // Counts include/extends nesting so that a template including itself ends
 // in a clear error instead of a stack overflow.
 class DepthGuard {
-public:
+  public:
     DepthGuard(Context& ctx, const Node& at) : ctx_(ctx) {
         if (++ctx_.include_depth > ctx_.engine().options().max_include_depth) {
             --ctx_.include_depth;
             throw TemplateRenderError("includes and extends nested more than " +
-                                      std::to_string(ctx_.engine().options().max_include_depth) + " deep");
+                                      std::to_string(ctx_.engine().options().max_include_depth) +
+                                      " deep");
         }
         ctx_.step(at.origin, at.line);
     }
@@ -119,7 +124,7 @@ public:
     DepthGuard(const DepthGuard&) = delete;
     DepthGuard& operator=(const DepthGuard&) = delete;
 
-private:
+  private:
     Context& ctx_;
 };
 
@@ -130,7 +135,8 @@ std::shared_ptr<const Template> find_template(Context& ctx, const Value& v, cons
         std::string name = relative_name(origin->name(), std::string(v.as_string()), false);
         return engine.get_template(name);
     }
-    if (v.kind() == Value::Kind::list || v.kind() == Value::Kind::seq || v.kind() == Value::Kind::tuple) {
+    if (v.kind() == Value::Kind::list || v.kind() == Value::Kind::seq ||
+        v.kind() == Value::Kind::tuple) {
         std::vector<std::string> names;
         v.iterate([&](const Value& n) {
             names.push_back(n.str());
@@ -138,17 +144,20 @@ std::shared_ptr<const Template> find_template(Context& ctx, const Value& v, cons
         });
         return engine.select_template(names);
     }
-    throw TemplateRenderError(std::string("Invalid template name in '") + tag + "' tag: '" + v.str() + "'");
+    throw TemplateRenderError(std::string("Invalid template name in '") + tag + "' tag: '" +
+                              v.str() + "'");
 }
 
 class ExtendsNode final : public Node {
-public:
+  public:
     FilterExpression parent_name;
     NodeList rest;  // the child's body: only its blocks ever render
 
     void render(Context& ctx, std::string& out) const override {
         Value name = parent_name.resolve(ctx);
-        if (!name.truthy()) throw TemplateRenderError("Invalid template name in 'extends' tag: '" + name.str() + "'");
+        if (!name.truthy())
+            throw TemplateRenderError("Invalid template name in 'extends' tag: '" + name.str() +
+                                      "'");
         auto parent = find_template(ctx, name, origin, "extends");
         DepthGuard depth(ctx, *this);
         ctx.keep(parent);
@@ -187,7 +196,7 @@ public:
 }  // namespace
 
 class InheritParserAccess {
-public:
+  public:
     static void set_extends(Template& t, const Node* n) { t.extends_ = n; }
     static void add_block(Template& t, const BlockNode* b) { t.blocks_[b->name] = b; }
 };
@@ -229,7 +238,7 @@ std::unique_ptr<Node> do_block(Parser& p, const Token& t) {
 }
 
 class IncludeNode final : public Node {
-public:
+  public:
     FilterExpression template_name;
     std::vector<std::pair<std::string, FilterExpression>> extra;
     bool only = false;
@@ -243,7 +252,8 @@ public:
         values.reserve(extra.size());
         for (const auto& [k, v] : extra) values.push_back(v.resolve(ctx));
         FrameGuard frame(ctx, only);
-        for (std::size_t i = 0; i < extra.size(); ++i) ctx.set(extra[i].first, std::move(values[i]));
+        for (std::size_t i = 0; i < extra.size(); ++i)
+            ctx.set(extra[i].first, std::move(values[i]));
         tmpl->render_in(ctx, out);
     }
 };
@@ -251,7 +261,9 @@ public:
 std::unique_ptr<Node> do_include(Parser& p, const Token& t) {
     auto bits = split_contents(t);
     if (bits.size() < 2)
-        p.fail(t, "'include' tag takes at least one argument: the name of the template to be included.");
+        p.fail(
+            t,
+            "'include' tag takes at least one argument: the name of the template to be included.");
     auto node = std::make_unique<IncludeNode>();
     std::vector<std::string> rest(bits.begin() + 2, bits.end());
     bool seen_with = false, seen_only = false;
@@ -263,7 +275,8 @@ std::unique_ptr<Node> do_include(Parser& p, const Token& t) {
         if (option == "with") {
             seen_with = true;
             node->extra = token_kwargs(rest, p, false);
-            if (node->extra.empty()) p.fail(t, "\"with\" in 'include' tag needs at least one keyword argument.");
+            if (node->extra.empty())
+                p.fail(t, "\"with\" in 'include' tag needs at least one keyword argument.");
         } else if (option == "only") {
             seen_only = true;
             node->only = true;
@@ -271,7 +284,8 @@ std::unique_ptr<Node> do_include(Parser& p, const Token& t) {
             p.fail(t, "Unknown argument for 'include' tag: '" + option + "'.");
         }
     }
-    node->template_name = p.compile_filter(relative_name(p.current_template().name(), bits[1], true));
+    node->template_name =
+        p.compile_filter(relative_name(p.current_template().name(), bits[1], true));
     return node;
 }
 

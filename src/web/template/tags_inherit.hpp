@@ -11,7 +11,7 @@
 namespace famigo::web::tmpl {
 
 class BlockNode final : public Node {
-public:
+  public:
     std::string name;
     NodeList body;
     void render(Context& ctx, std::string& out) const override;

@@ -10,7 +10,7 @@ namespace famigo::web::tmpl {
 namespace {
 
 class ForNode final : public Node {
-public:
+  public:
     std::vector<std::string> loopvars;
     FilterExpression sequence;
     bool reversed = false;
@@ -43,7 +43,8 @@ public:
                 auto n = item.iter_length().value_or(1);
                 if (n != loopvars.size()) {
                     throw TemplateRenderError("Need " + std::to_string(loopvars.size()) +
-                                              " values to unpack in for loop; got " + std::to_string(n) + ". ");
+                                              " values to unpack in for loop; got " +
+                                              std::to_string(n) + ". ");
                 }
                 FrameGuard unpack(ctx);
                 std::size_t i = 0;
@@ -72,12 +73,14 @@ public:
 
 std::unique_ptr<Node> do_for(Parser& p, const Token& t) {
     auto bits = split_contents(t);
-    if (bits.size() < 4) p.fail(t, "'for' statements should have at least four words: " + std::string(t.contents));
+    if (bits.size() < 4)
+        p.fail(t, "'for' statements should have at least four words: " + std::string(t.contents));
     auto node = std::make_unique<ForNode>();
     node->reversed = bits.back() == "reversed";
     std::size_t in_index = bits.size() - (node->reversed ? 3 : 2);
     if (bits[in_index] != "in")
-        p.fail(t, "'for' statements should use the format 'for x in y': " + std::string(t.contents));
+        p.fail(t,
+               "'for' statements should use the format 'for x in y': " + std::string(t.contents));
     // The loop variables, split on commas with optional spaces around them.
     std::string joined;
     for (std::size_t i = 1; i < in_index; ++i) joined += (i > 1 ? " " : "") + bits[i];
@@ -112,7 +115,7 @@ std::unique_ptr<Node> do_for(Parser& p, const Token& t) {
 }
 
 class CycleNode final : public Node {
-public:
+  public:
     std::vector<FilterExpression> values;
     std::string name;
     bool silent = false;
@@ -130,11 +133,13 @@ public:
 };
 
 class CycleRefNode final : public Node {
-public:
+  public:
     explicit CycleRefNode(const CycleNode* target) : target_(target) {}
-    void render(Context& ctx, std::string& out) const override { target_->render_as(target_, ctx, out); }
+    void render(Context& ctx, std::string& out) const override {
+        target_->render_as(target_, ctx, out);
+    }
 
-private:
+  private:
     const CycleNode* target_;
 };
 
@@ -153,7 +158,8 @@ std::unique_ptr<Node> do_cycle(Parser& p, const Token& t) {
     if (args.size() > 4) {
         if (args[args.size() - 3] == "as") {
             if (args.back() != "silent")
-                p.fail(t, "Only 'silent' flag is allowed after cycle's name, not '" + args.back() + "'.");
+                p.fail(t, "Only 'silent' flag is allowed after cycle's name, not '" + args.back() +
+                              "'.");
             as_form = true;
             node->silent = true;
             args.pop_back();
@@ -172,7 +178,7 @@ std::unique_ptr<Node> do_cycle(Parser& p, const Token& t) {
 }
 
 class FirstOfNode final : public Node {
-public:
+  public:
     std::vector<FilterExpression> vars;
     std::string asvar;
 

@@ -11,11 +11,11 @@ namespace famigo::web::tmpl {
 namespace {
 
 class LiteralNode final : public Node {
-public:
+  public:
     explicit LiteralNode(std::string text) : text_(std::move(text)) {}
     void render(Context&, std::string& out) const override { out += text_; }
 
-private:
+  private:
     std::string text_;
 };
 
@@ -49,7 +49,7 @@ std::string strip_spaces_between_tags(std::string_view s) {
 }
 
 class SpacelessNode final : public Node {
-public:
+  public:
     NodeList body;
     void render(Context& ctx, std::string& out) const override {
         std::string inner;
@@ -66,7 +66,7 @@ std::unique_ptr<Node> do_spaceless(Parser& p, const Token&) {
 }
 
 class NowNode final : public Node {
-public:
+  public:
     std::string format;
     std::string asvar;
     void render(Context& ctx, std::string& out) const override {

@@ -26,7 +26,7 @@ bool kwarg_split(const std::string& bit, std::string& key, std::string& value) {
 }
 
 class UrlNode final : public Node {
-public:
+  public:
     FilterExpression view_name;
     std::vector<FilterExpression> args;
     std::vector<std::pair<std::string, FilterExpression>> kwargs;
@@ -38,7 +38,8 @@ public:
         std::vector<std::pair<std::string, Value>> kw;
         for (const auto& [k, v] : kwargs) kw.emplace_back(k, v.resolve(ctx));
         Value name = view_name.resolve(ctx);
-        if (!a.empty() && !kw.empty()) throw TemplateRenderError("Don't mix *args and **kwargs in call to reverse()!");
+        if (!a.empty() && !kw.empty())
+            throw TemplateRenderError("Don't mix *args and **kwargs in call to reverse()!");
         const auto& resolver = ctx.engine().options().url_resolver;
         std::string name_str = name.str();
         std::optional<std::string> url;
@@ -87,7 +88,7 @@ std::string default_static_url(std::string_view path) {
 }
 
 class StaticNode final : public Node {
-public:
+  public:
     FilterExpression path;
     std::string varname;
 
@@ -114,7 +115,7 @@ std::unique_ptr<Node> do_static(Parser& p, const Token& t) {
 }
 
 class CsrfTokenNode final : public Node {
-public:
+  public:
     void render(Context& ctx, std::string& out) const override {
         Value csrf = ctx.lookup("csrf_token");
         if (!csrf.truthy()) return;
@@ -126,7 +127,7 @@ public:
 };
 
 class CacheNode final : public Node {
-public:
+  public:
     NodeList body;
     FilterExpression expire;
     std::string fragment_name;
@@ -139,7 +140,8 @@ public:
         if (!t.is_none()) {
             timeout = py_int(t);
             if (!timeout || t.kind() == Value::Kind::list || t.kind() == Value::Kind::dict)
-                throw TemplateRenderError("\"cache\" tag got a non-integer timeout value: '" + t.str() + "'");
+                throw TemplateRenderError("\"cache\" tag got a non-integer timeout value: '" +
+                                          t.str() + "'");
         }
         const auto& cache = ctx.engine().options().fragment_cache;
         if (!cache) {
@@ -176,7 +178,8 @@ std::unique_ptr<Node> do_cache(Parser& p, const Token& t) {
     }
     node->expire = p.compile_filter(bits[1]);
     node->fragment_name = bits[2];
-    for (std::size_t i = 3; i < bits.size(); ++i) node->vary_on.push_back(p.compile_filter(bits[i]));
+    for (std::size_t i = 3; i < bits.size(); ++i)
+        node->vary_on.push_back(p.compile_filter(bits[i]));
     return node;
 }
 
@@ -185,8 +188,9 @@ std::unique_ptr<Node> do_cache(Parser& p, const Token& t) {
 void register_web_tags(Library& lib) {
     lib.add_tag("url", do_url);
     lib.add_tag("static", do_static);
-    lib.add_tag("csrf_token",
-                [](Parser&, const Token&) -> std::unique_ptr<Node> { return std::make_unique<CsrfTokenNode>(); });
+    lib.add_tag("csrf_token", [](Parser&, const Token&) -> std::unique_ptr<Node> {
+        return std::make_unique<CsrfTokenNode>();
+    });
     lib.add_tag("cache", do_cache);
 }
 

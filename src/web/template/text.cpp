@@ -78,12 +78,23 @@ void append_escaped(std::string& out, std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char* rep;
         switch (s[i]) {
-            case '&': rep = "&amp;"; break;
-            case '<': rep = "&lt;"; break;
-            case '>': rep = "&gt;"; break;
-            case '"': rep = "&quot;"; break;
-            case '\'': rep = "&#x27;"; break;
-            default: continue;
+            case '&':
+                rep = "&amp;";
+                break;
+            case '<':
+                rep = "&lt;";
+                break;
+            case '>':
+                rep = "&gt;";
+                break;
+            case '"':
+                rep = "&quot;";
+                break;
+            case '\'':
+                rep = "&#x27;";
+                break;
+            default:
+                continue;
         }
         out.append(s.data() + start, i - start);
         out += rep;
@@ -115,8 +126,9 @@ bool alternating_lower(char32_t c) {
 }  // namespace
 
 bool is_upper(char32_t c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) || alternating_upper(c) ||
-           (c >= 0x391 && c <= 0x3AB && c != 0x3A2) || (c >= 0x400 && c <= 0x42F);
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) ||
+           alternating_upper(c) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+           (c >= 0x400 && c <= 0x42F);
 }
 
 bool is_lower(char32_t c) {
@@ -125,7 +137,9 @@ bool is_lower(char32_t c) {
            (c >= 0x430 && c <= 0x45F);
 }
 
-bool is_cased(char32_t c) { return is_upper(c) || is_lower(c); }
+bool is_cased(char32_t c) {
+    return is_upper(c) || is_lower(c);
+}
 
 char32_t to_lower(char32_t c) {
     if (c >= 'A' && c <= 'Z') return c + 32;
@@ -158,7 +172,9 @@ bool is_space(char32_t c) {
            c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
-bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_digit(char32_t c) {
+    return c >= '0' && c <= '9';
+}
 
 bool is_alnum(char32_t c) {
     if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -175,11 +191,14 @@ bool is_alnum(char32_t c) {
     return true;
 }
 
-bool is_word(char32_t c) { return c == '_' || is_alnum(c) || is_combining(c); }
+bool is_word(char32_t c) {
+    return c == '_' || is_alnum(c) || is_combining(c);
+}
 
 bool is_combining(char32_t c) {
-    return (c >= 0x300 && c <= 0x36F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
-           (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F);
+    return (c >= 0x300 && c <= 0x36F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+           (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+           (c >= 0xFE20 && c <= 0xFE2F);
 }
 
 std::string lower(std::string_view s) {

@@ -29,9 +29,9 @@ char32_t to_upper(char32_t c);
 bool is_cased(char32_t c);
 bool is_upper(char32_t c);
 bool is_lower(char32_t c);
-bool is_space(char32_t c);   // Python str.isspace
-bool is_alnum(char32_t c);   // Python \w minus '_' (approximately: letters and digits)
-bool is_word(char32_t c);    // Python re \w
+bool is_space(char32_t c);  // Python str.isspace
+bool is_alnum(char32_t c);  // Python \w minus '_' (approximately: letters and digits)
+bool is_word(char32_t c);   // Python re \w
 bool is_digit(char32_t c);
 bool is_combining(char32_t c);
 

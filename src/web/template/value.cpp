@@ -57,16 +57,20 @@ Value Value::string(std::string s, bool safe) {
 
 Value Value::from_json(const Json& j, std::shared_ptr<const void> keep) {
     switch (j.type()) {
-        case Json::value_t::null: return none();
-        case Json::value_t::boolean: return boolean(j.get<bool>());
-        case Json::value_t::number_integer: return integer(j.get<std::int64_t>());
+        case Json::value_t::null:
+            return none();
+        case Json::value_t::boolean:
+            return boolean(j.get<bool>());
+        case Json::value_t::number_integer:
+            return integer(j.get<std::int64_t>());
         case Json::value_t::number_unsigned: {
             auto u = j.get<std::uint64_t>();
             if (u <= std::uint64_t(std::numeric_limits<std::int64_t>::max()))
                 return integer(std::int64_t(u));
             return real(double(u));
         }
-        case Json::value_t::number_float: return real(j.get<double>());
+        case Json::value_t::number_float:
+            return real(j.get<double>());
         case Json::value_t::string: {
             Value v = borrowed(j.get_ref<const std::string&>());
             v.keep_ = std::move(keep);
@@ -79,7 +83,8 @@ Value Value::from_json(const Json& j, std::shared_ptr<const void> keep) {
             v.keep_ = std::move(keep);
             return v;
         }
-        default: return none();  // binary / discarded: not produced by parsing
+        default:
+            return none();  // binary / discarded: not produced by parsing
     }
 }
 
@@ -128,37 +133,51 @@ Value& Value::mark_safe() {
 bool Value::truthy() const {
     switch (kind_) {
         case Kind::missing:
-        case Kind::none: return false;
-        case Kind::boolean: return b_;
-        case Kind::integer: return i_ != 0;
-        case Kind::real: return d_ != 0.0;
-        case Kind::string: return !sv_.empty();
+        case Kind::none:
+            return false;
+        case Kind::boolean:
+            return b_;
+        case Kind::integer:
+            return i_ != 0;
+        case Kind::real:
+            return d_ != 0.0;
+        case Kind::string:
+            return !sv_.empty();
         case Kind::list:
         case Kind::dict:
         case Kind::dict_items:
         case Kind::dict_keys:
-        case Kind::dict_values: return !j_->empty();
+        case Kind::dict_values:
+            return !j_->empty();
         case Kind::seq:
-        case Kind::tuple: return !seq_->empty();
-        case Kind::object: return obj_->truthy();
+        case Kind::tuple:
+            return !seq_->empty();
+        case Kind::object:
+            return obj_->truthy();
         case Kind::loop:
-        case Kind::block: return true;
+        case Kind::block:
+            return true;
     }
     return false;
 }
 
 std::optional<std::size_t> Value::length() const {
     switch (kind_) {
-        case Kind::string: return text::cp_count(sv_);
+        case Kind::string:
+            return text::cp_count(sv_);
         case Kind::list:
         case Kind::dict:
         case Kind::dict_items:
         case Kind::dict_keys:
-        case Kind::dict_values: return j_->size();
+        case Kind::dict_values:
+            return j_->size();
         case Kind::seq:
-        case Kind::tuple: return seq_->size();
-        case Kind::loop: return 7;
-        default: return std::nullopt;
+        case Kind::tuple:
+            return seq_->size();
+        case Kind::loop:
+            return 7;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -182,7 +201,8 @@ void append_float_repr(std::string& out, double d) {
     for (char c : sci.substr(0, epos))
         if (c != '.') digits += c;
     int exp = 0;
-    std::from_chars(sci.data() + epos + 1 + (sci[epos + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exp);
+    std::from_chars(sci.data() + epos + 1 + (sci[epos + 1] == '+' ? 1 : 0), sci.data() + sci.size(),
+                    exp);
     if (neg) out += '-';
     int n = int(digits.size());
     if (exp >= -4 && exp < 16) {  // Python's repr leaves this range to exponent notation
@@ -293,25 +313,48 @@ void append_dict_repr(std::string& out, const Json& j, const std::shared_ptr<con
 
 void Value::append_str(std::string& out) const {
     switch (kind_) {
-        case Kind::missing: break;
-        case Kind::none: out += "None"; break;
-        case Kind::boolean: out += b_ ? "True" : "False"; break;
+        case Kind::missing:
+            break;
+        case Kind::none:
+            out += "None";
+            break;
+        case Kind::boolean:
+            out += b_ ? "True" : "False";
+            break;
         case Kind::integer: {
             char buf[24];
             auto r = std::to_chars(buf, buf + sizeof buf, i_);
             out.append(buf, r.ptr);
             break;
         }
-        case Kind::real: append_float_repr(out, d_); break;
-        case Kind::string: out += sv_; break;
+        case Kind::real:
+            append_float_repr(out, d_);
+            break;
+        case Kind::string:
+            out += sv_;
+            break;
         case Kind::list:
-        case Kind::seq: append_seq_repr(out, *this, "[", "]"); break;
-        case Kind::tuple: append_seq_repr(out, *this, "(", ")"); break;
-        case Kind::dict: append_dict_repr(out, *j_, keep_); break;
-        case Kind::dict_items: append_seq_repr(out, *this, "dict_items([", "])"); break;
-        case Kind::dict_keys: append_seq_repr(out, *this, "dict_keys([", "])"); break;
-        case Kind::dict_values: append_seq_repr(out, *this, "dict_values([", "])"); break;
-        case Kind::object: out += obj_->str(); break;
+        case Kind::seq:
+            append_seq_repr(out, *this, "[", "]");
+            break;
+        case Kind::tuple:
+            append_seq_repr(out, *this, "(", ")");
+            break;
+        case Kind::dict:
+            append_dict_repr(out, *j_, keep_);
+            break;
+        case Kind::dict_items:
+            append_seq_repr(out, *this, "dict_items([", "])");
+            break;
+        case Kind::dict_keys:
+            append_seq_repr(out, *this, "dict_keys([", "])");
+            break;
+        case Kind::dict_values:
+            append_seq_repr(out, *this, "dict_values([", "])");
+            break;
+        case Kind::object:
+            out += obj_->str();
+            break;
         case Kind::loop: {
             out += "{'parentloop': ";
             if (loop_->parent)
@@ -332,7 +375,9 @@ void Value::append_str(std::string& out) const {
             out += loop_->counter0 == loop_->length - 1 ? ", 'last': True}" : ", 'last': False}";
             break;
         }
-        case Kind::block: out += "<Block Node>"; break;
+        case Kind::block:
+            out += "<Block Node>";
+            break;
     }
 }
 
@@ -397,13 +442,14 @@ bool Value::iterate(const std::function<bool(const Value&)>& each) const {
                 if (!each(e)) break;
             return true;
         case Kind::loop: {
-            static const char* keys[] = {"parentloop", "counter0", "counter", "revcounter",
-                                         "revcounter0", "first", "last"};
+            static const char* keys[] = {"parentloop",  "counter0", "counter", "revcounter",
+                                         "revcounter0", "first",    "last"};
             for (const char* k : keys)
                 if (!each(borrowed(k))) break;
             return true;
         }
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -417,8 +463,10 @@ std::optional<std::size_t> Value::iter_length() const {
         case Kind::dict_values:
         case Kind::seq:
         case Kind::tuple:
-        case Kind::loop: return length();
-        default: return std::nullopt;
+        case Kind::loop:
+            return length();
+        default:
+            return std::nullopt;
     }
 }
 
@@ -480,7 +528,8 @@ std::optional<Value> Value::lookup(std::string_view bit) const {
             if (bit == "values") return view(Kind::dict_values, *j_, keep_);
             return std::nullopt;
         }
-        case Kind::object: return obj_->lookup(bit);
+        case Kind::object:
+            return obj_->lookup(bit);
         case Kind::loop: {
             const LoopState& l = *loop_;
             if (bit == "counter") return integer(l.counter0 + 1);
@@ -501,7 +550,8 @@ std::optional<Value> Value::lookup(std::string_view bit) const {
         case Kind::string:
             if (auto i = parse_index(bit)) return index(*i);
             return std::nullopt;
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -526,7 +576,8 @@ bool py_equal(const Value& a, const Value& b) {
         if (x.size() != y.size()) return false;
         for (auto it = x.begin(); it != x.end(); ++it) {
             auto jt = y.find(it.key());
-            if (jt == y.end() || !py_equal(Value::from_json(*it), Value::from_json(*jt))) return false;
+            if (jt == y.end() || !py_equal(Value::from_json(*it), Value::from_json(*jt)))
+                return false;
         }
         return true;
     }
@@ -584,7 +635,8 @@ std::optional<bool> py_contains(const Value& c, const Value& item) {
             });
             return found;
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -592,7 +644,8 @@ namespace {
 
 std::string_view py_strip(std::string_view s) {
     // Python int()/float() ignore surrounding whitespace (ASCII suffices here).
-    while (!s.empty() && (s.front() == ' ' || (s.front() >= 9 && s.front() <= 13))) s.remove_prefix(1);
+    while (!s.empty() && (s.front() == ' ' || (s.front() >= 9 && s.front() <= 13)))
+        s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || (s.back() >= 9 && s.back() <= 13))) s.remove_suffix(1);
     return s;
 }
@@ -602,7 +655,8 @@ std::optional<std::string> strip_underscores(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '_') {
-            bool ok = i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+            bool ok = i > 0 && i + 1 < s.size() &&
+                      std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
                       std::isdigit(static_cast<unsigned char>(s[i + 1]));
             if (!ok) return std::nullopt;
             continue;
@@ -616,8 +670,10 @@ std::optional<std::string> strip_underscores(std::string_view s) {
 
 std::optional<std::int64_t> py_int(const Value& v) {
     switch (v.kind()) {
-        case Value::Kind::boolean: return v.as_bool() ? 1 : 0;
-        case Value::Kind::integer: return v.as_int();
+        case Value::Kind::boolean:
+            return v.as_bool() ? 1 : 0;
+        case Value::Kind::integer:
+            return v.as_int();
         case Value::Kind::real: {
             double d = v.as_real();
             if (!std::isfinite(d) || std::fabs(d) >= 9.2e18) return std::nullopt;
@@ -640,15 +696,19 @@ std::optional<std::int64_t> py_int(const Value& v) {
             }
             return neg ? -out : out;
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
 std::optional<double> py_float(const Value& v) {
     switch (v.kind()) {
-        case Value::Kind::boolean: return v.as_bool() ? 1.0 : 0.0;
-        case Value::Kind::integer: return double(v.as_int());
-        case Value::Kind::real: return v.as_real();
+        case Value::Kind::boolean:
+            return v.as_bool() ? 1.0 : 0.0;
+        case Value::Kind::integer:
+            return double(v.as_int());
+        case Value::Kind::real:
+            return v.as_real();
         case Value::Kind::string: {
             auto s = strip_underscores(py_strip(v.as_string()));
             if (!s || s->empty()) return std::nullopt;
@@ -673,13 +733,15 @@ std::optional<double> py_float(const Value& v) {
                 if (!digit || low.find_first_not_of("0123456789.e+-") != std::string::npos)
                     return std::nullopt;
                 auto r = std::from_chars(low.data(), low.data() + low.size(), d);
-                if (r.ec != std::errc() && r.ec != std::errc::result_out_of_range) return std::nullopt;
+                if (r.ec != std::errc() && r.ec != std::errc::result_out_of_range)
+                    return std::nullopt;
                 if (r.ptr != low.data() + low.size()) return std::nullopt;
                 if (low[0] == '+' || low[0] == '-') return std::nullopt;
             }
             return neg ? -d : d;
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 

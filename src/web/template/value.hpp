@@ -22,7 +22,7 @@ class Value;
 // A C++ object exposed to templates. `{{ obj.key }}` calls lookup("key");
 // returning nullopt makes the lookup fail the way a missing attribute does.
 class Object {
-public:
+  public:
     virtual ~Object() = default;
     virtual std::optional<Value> lookup(std::string_view key) const = 0;
     // What `{{ obj }}` prints, before escaping.
@@ -34,19 +34,19 @@ struct LoopState;  // forloop of a running {% for %}, see tags_loop.cpp
 struct BlockRef;   // the `block` variable inside {% block %}, see tags_inherit.cpp
 
 class Value {
-public:
+  public:
     enum class Kind : std::uint8_t {
-        missing,      // a failed lookup (never stored in a context)
-        none,         // Python None / JSON null
+        missing,  // a failed lookup (never stored in a context)
+        none,     // Python None / JSON null
         boolean,
         integer,
         real,
         string,
-        list,         // a JSON array, borrowed
-        dict,         // a JSON object, borrowed
-        seq,          // a list the engine built (filter results)
-        tuple,        // a (key, value) pair from dict.items
-        dict_items,   // views over a JSON object: d.items / d.keys / d.values
+        list,        // a JSON array, borrowed
+        dict,        // a JSON object, borrowed
+        seq,         // a list the engine built (filter results)
+        tuple,       // a (key, value) pair from dict.items
+        dict_items,  // views over a JSON object: d.items / d.keys / d.values
         dict_keys,
         dict_values,
         object,
@@ -75,7 +75,9 @@ public:
     bool is_missing() const { return kind_ == Kind::missing; }
     bool is_none() const { return kind_ == Kind::none; }
     bool is_string() const { return kind_ == Kind::string; }
-    bool is_number() const { return kind_ == Kind::integer || kind_ == Kind::real || kind_ == Kind::boolean; }
+    bool is_number() const {
+        return kind_ == Kind::integer || kind_ == Kind::real || kind_ == Kind::boolean;
+    }
     bool safe() const { return safe_; }
     Value& mark_safe();  // Django's mark_safe: strings gain the mark, others become str(x)
 
@@ -109,7 +111,7 @@ public:
     // One step of a template dot-lookup: key, then attribute, then index.
     std::optional<Value> lookup(std::string_view bit) const;
 
-private:
+  private:
     static Value with_kind(Kind k) {
         Value v;
         v.kind_ = k;

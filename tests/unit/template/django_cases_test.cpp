@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "test_support.hpp"
 #include "web/template/engine.hpp"
 
 namespace famigo::web::tmpl::testing {
@@ -30,7 +29,9 @@ std::vector<std::string> case_names() {
     return names;
 }
 
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 bool matches(std::string_view conv, const std::string& s) {
     if (s.empty()) return false;
@@ -42,10 +43,12 @@ bool matches(std::string_view conv, const std::string& s) {
     return true;
 }
 
-}  // namespace
-
-std::optional<std::string> case_url_resolver(std::string_view name, std::span<const Value> args,
-                                             std::span<const std::pair<std::string, Value>> kwargs) {
+// The URLconf of tools/django_cases/generate.py: home "", app-detail
+// "app/<slug:slug>/", applist "applist/<int:id>/", search "search/",
+// user-n "u/<str:user>/<int:n>/".
+std::optional<std::string> case_url_resolver(
+    std::string_view name, std::span<const Value> args,
+    std::span<const std::pair<std::string, Value>> kwargs) {
     struct Param {
         const char* conv;
         const char* name;
@@ -89,6 +92,8 @@ std::optional<std::string> case_url_resolver(std::string_view name, std::span<co
     }
     return std::nullopt;
 }
+
+}  // namespace
 
 class DjangoCase : public ::testing::TestWithParam<std::string> {};
 
