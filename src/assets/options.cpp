@@ -58,7 +58,7 @@ void define_config(config::Schema& schema) {
               "when set (https://cdn.example.com/static/), URLs made for templates use this "
               "prefix instead of static.url",
               cdn_url})
-        .add({"static.memory_max_file", Kind::Size, "256KiB",
+        .add({"static.memory_max_file", Kind::Size, "32KiB",
               "files up to this size are cached and served from memory; larger ones with sendfile",
               not_negative})
         .add({"static.max_age", Kind::DurationMs, "5m",

@@ -20,7 +20,7 @@ TEST(AssetConfig, Defaults) {
     EXPECT_EQ(options.build_dir, "var/static");
     EXPECT_EQ(options.url, "/static/");
     EXPECT_EQ(options.cdn_url, "");
-    EXPECT_EQ(options.memory_max_file, 256u * 1024);
+    EXPECT_EQ(options.memory_max_file, 32u * 1024);
     EXPECT_EQ(options.max_age.count(), 300);
 }
 
