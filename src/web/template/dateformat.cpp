@@ -92,13 +92,19 @@ std::string letter(const DateTime& dt, char c) {
         }
         case 'c': {
             std::string s = std::to_string(dt.year);
-            while (s.size() < 4) s = "0" + s;
-            s += "-" + two(dt.month) + "-" + two(dt.day);
+            // Appends only: GCC 12 warns falsely (-Wrestrict) on "lit" + string.
+            if (s.size() < 4) s.insert(0, 4 - s.size(), '0');
+            s.append("-").append(two(dt.month)).append("-").append(two(dt.day));
             if (!dt.has_time) return s;
-            s += "T" + two(dt.hour) + ":" + two(dt.minute) + ":" + two(dt.second);
+            s.append("T")
+                .append(two(dt.hour))
+                .append(":")
+                .append(two(dt.minute))
+                .append(":")
+                .append(two(dt.second));
             if (dt.microsecond) {
                 std::string us = std::to_string(dt.microsecond);
-                s += "." + std::string(6 - us.size(), '0') + us;
+                s.append(".").append(6 - us.size(), '0').append(us);
             }
             return s;
         }

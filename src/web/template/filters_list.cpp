@@ -103,7 +103,8 @@ Value join_filter(const Value& v, const Value* arg, FilterEnv& env) {
 Value index_filter(const Value& v, std::int64_t i) {
     using K = Value::Kind;
     if (v.kind() == K::dict) python_error("KeyError: " + std::to_string(i));
-    if (!is_sliceable(v)) python_error("'" + v.str() + "' object is not subscriptable");
+    if (!is_sliceable(v))
+        python_error(std::string("'").append(v.str()).append("' object is not subscriptable"));
     auto item = v.index(i);
     return item ? *item : Value::borrowed("");
 }

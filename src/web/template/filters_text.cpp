@@ -259,8 +259,11 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
         }
         if (++consumed > 1) return std::nullopt;
         if (width.size() > 5 || prec.size() > 5) return std::nullopt;
-        std::string spec =
-            "%" + flags + width + (has_prec ? "." + (prec.empty() ? "0" : prec) : "");
+        std::string spec = std::string("%")
+                               .append(flags)
+                               .append(width)
+                               .append(has_prec ? "." : "")
+                               .append(has_prec && prec.empty() ? "0" : prec);
         char buf[512];
         std::string piece;
         switch (conv) {
@@ -461,7 +464,7 @@ void register_text_filters(Library& lib) {
                    spec(
                        [](const Value& v, const Value* arg, FilterEnv&) {
                            Value in = v.kind() == Value::Kind::tuple ? Value::string(v.str()) : v;
-                           auto r = percent_format("%" + arg->str(), in);
+                           auto r = percent_format(std::string("%").append(arg->str()), in);
                            return Value::string(r.value_or(""));
                        },
                        kArg, true, false));

@@ -33,7 +33,7 @@ std::string quoted_list(std::initializer_list<std::string_view> names, const cha
     std::size_t i = 0;
     for (auto n : names) {
         if (i > 0) out += (i + 1 == names.size()) ? last_sep : ", ";
-        out += "'" + std::string(n) + "'";
+        out.append("'").append(n).append("'");
         ++i;
     }
     return out;
