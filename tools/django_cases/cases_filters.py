@@ -137,3 +137,34 @@ def add_filter_cases(case):
     c("filter_literal_escaped_quote", "{{ 'it\\'s'|upper }}|{{ \"say \\\"hi\\\"\"|lower }}")
     c("filter_on_missing", "[{{ missing|upper }}][{{ missing|length }}][{{ missing|add:1 }}]")
     c("numeric_literal_e", "{{ 1e3 }} {{ 2.5e-3|floatformat:4 }}")
+
+
+def add_more_filter_cases(case):
+    c = case
+    c("safe_escape_combos", "{{ s|escape|safe }}|{{ s|safe|escape }}|{{ s|force_escape|safe }}|{{ s|escape|force_escape }}",
+      {"s": "<&>"})
+    c("add_strings_numbers", "{{ 5|add:'-2' }} {{ '3'|add:'4' }} {{ ' 7 '|add:1 }} {{ t|add:1 }} {{ l|add:'x' }}",
+      {"t": True, "l": [1]})
+    c("floatformat_neg_zero", "{{ -0.04|floatformat:1 }} {{ -0.5|floatformat:0 }} {{ -1.5|floatformat }} {{ -2.0|floatformat }} {{ 0.0|floatformat:2 }}")
+    c("floatformat_grouping_suffix", "{{ 1234.5|floatformat:'2g' }} {{ 1234|floatformat:'g' }} {{ x|floatformat:'-2g' }}",
+      {"x": 9876.125})
+    c("floatformat_strings_bools", "{{ s|floatformat:2 }} {{ t|floatformat }} {{ n|floatformat }} {{ bad|floatformat:'z' }}",
+      {"s": "  3.14159 ", "t": True, "n": None, "bad": "1.5"})
+    c("urlize_parens_punct", "{{ s|urlize }}", {"s": "(see http://x.com/a_(b)). Also [www.y.org]; ok: z.com:"})
+    c("urlize_query_fragment", "{{ s|urlize }}", {"s": "http://ex.com/p?a=1+2&b=%20x#frag ok"})
+    c("striptags_comments_entities", "{{ s|striptags }}", {"s": "a<!-- x -->b<br>c &amp; d &#39; e <scr"})
+    c("yesno_four_bits", "{{ t|yesno:'a,b,c,d' }}{{ n|yesno:'a,b,c,d' }}", {"t": True, "n": None})
+    c("json_script_list_astral", "{{ v|json_script:'x' }}", {"v": ["\U0001F600", 1.5e20, -0.0, {"k": [True]}]})
+    c("escapejs_unicode", "{{ s|escapejs }}", {"s": "é`-\u2029\x01"})
+    c("title_numbers", "{{ s|title }}", {"s": "3rd place for team 42b and o'reilly's"})
+    c("linebreaks_edges", "{{ s|linebreaks }}|{{ t|linebreaks }}", {"s": "\n\nfoo\n\n", "t": "a\n\n\n\nb\n"})
+    c("pluralize_floats", "{{ a|pluralize }}{{ b|pluralize }}{{ c|pluralize:'y,ies' }}", {"a": 1.0, "b": "1.0", "c": 0})
+    c("length_views", "{{ d.items|length }} {{ d.keys|length }} {{ s|length }}", {"d": {"a": 1, "b": 2}, "s": "✓✓"})
+    c("truncatewords_whitespace", "{{ s|truncatewords:3 }}|{{ s|truncatewords:-1 }}", {"s": "  a\tb\n c  d e "})
+    c("truncatechars_unicode", "{{ s|truncatechars:4 }}|{{ s|truncatechars:3 }}", {"s": "héllo wörld"})
+    c("slice_strings_unicode", "{{ s|slice:'1:3' }}|{{ s|slice:'-2:' }}", {"s": "✓é✓é"})
+    c("dictsort_mixed_types", "[{{ l|dictsort:'a' }}]", {"l": [{"a": 1}, {"a": "x"}]})
+    c("date_default_formats", "{{ d|date:'YEAR_MONTH_FORMAT' }}|{{ d|date:'MONTH_DAY_FORMAT' }}|{{ d|date:'SHORT_DATETIME_FORMAT' }}|{{ d|time:'TIME_FORMAT' }}",
+      {"d": "2020-07-09T18:00:05"}, dates=True)
+    c("date_only_time_letter", "{{ d|date:'H' }}", {"d": "2020-07-09"}, dates=True)
+    c("date_microseconds", "{{ d|date:'u c' }}", {"d": "2020-07-09T18:00:05.5"}, dates=True)

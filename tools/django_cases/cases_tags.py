@@ -184,3 +184,36 @@ def add_tag_cases(case):
     case("error_filter_arg_count", "{{ x|lower:'a' }}")
     case("error_filter_missing_arg", "{{ x|add }}")
     case("error_stray_end", "text{% endif %}")
+
+
+def add_more_tag_cases(case):
+    base = {"base.html": "<{% block a %}A{% endblock %}>"}
+    case("extends_after_load", "{% load static %}{% extends 'base.html' %}", {}, base)
+    case("extends_after_comment_tag", "{% comment %}x{% endcomment %}{% extends 'base.html' %}", {}, base)
+    case("extends_after_inline_comment", "{# c #}\n{% extends 'base.html' %}{% block a %}B{% endblock %}", {}, base)
+    case("forloop_repr", "{% for x in l %}{{ forloop }}{% endfor %}", {"l": [1]})
+    case("if_not_in_type_error", "{% if x not in missing %}a{% else %}b{% endif %}{% if 1 in 5 %}c{% else %}d{% endif %}",
+         {"x": 1})
+    case("if_compare_none", "{% if n < 1 %}a{% else %}b{% endif %}{% if s > 1 %}c{% else %}d{% endif %}",
+         {"n": None, "s": "x"})
+    case("if_chain_compare", "{% if a == b == c %}t{% else %}f{% endif %}", {"a": 1, "b": 1, "c": True})
+    case("if_not_not", "{% if not not a %}t{% endif %}{% if not a or not b %}u{% endif %}", {"a": 1, "b": 0})
+    case("for_unpack_strings", "{% for a, b in l %}{{ a }}{{ b }};{% endfor %}", {"l": ["xy", "zw"]})
+    case("for_nested_forloop_vars", "{% for a in l %}{% for b in l %}{% if forloop.parentloop.first and forloop.last %}[{{ a }}{{ b }}]{% endif %}{% endfor %}{% endfor %}",
+         {"l": [1, 2, 3]})
+    inc = {"cyc.html": "{% cycle 'x' 'y' %}"}
+    case("cycle_state_per_include", "{% for i in l %}{% include 'cyc.html' %}{% cycle 'a' 'b' %}{% endfor %}",
+         {"l": [1, 2, 3]}, inc)
+    case("with_shadowing", "{% with a=1 %}{% with a=2 b=a %}{{ a }}{{ b }}{% endwith %}{{ a }}{% endwith %}")
+    case("block_super_twice", "{% extends 'base.html' %}{% block a %}{{ block.super }}{{ block.super|lower }}{% endblock %}",
+         {}, base)
+    chain = {"l1.html": "[{% block a %}1{% endblock %}]",
+             "l2.html": "{% extends 'l1.html' %}{% block a %}2{{ block.super }}{% endblock %}",
+             "l3.html": "{% extends 'l2.html' %}{% block a %}3{{ block.super }}{% endblock %}"}
+    case("extends_super_chain", "{% extends 'l3.html' %}{% block a %}4{{ block.super }}{% endblock %}", {}, chain)
+    case("include_only_forloop", "{% for x in l %}{% include 'p.html' only %}{% endfor %}", {"l": [1, 2]},
+         {"p.html": "({{ forloop.counter }}{{ x }})"})
+    case("autoescape_off_escape_filters", "{% autoescape off %}{{ s|escape }}{{ s|linebreaksbr }}{{ s|urlize }}{% endautoescape %}",
+         {"s": "<a>\nb & www.x.com"})
+    case("firstof_escaping_off", "{% autoescape off %}{% firstof a 'x' %}{% endautoescape %}", {"a": "<b>"})
+    case("now_named_format_escaped", "{% now \"\\Y\\e\\s\" %}")

@@ -93,11 +93,13 @@ def case(name, template, context=None, templates=None, dates=False):
                   "templates": templates or {}, "dates": dates})
 
 
-from cases_tags import add_tag_cases  # noqa: E402
-from cases_filters import add_filter_cases  # noqa: E402
+from cases_tags import add_tag_cases, add_more_tag_cases  # noqa: E402
+from cases_filters import add_filter_cases, add_more_filter_cases  # noqa: E402
 
 add_tag_cases(case)
 add_filter_cases(case)
+add_more_tag_cases(case)
+add_more_filter_cases(case)
 
 
 def render(c):
