@@ -58,6 +58,15 @@ is unknown or a value is malformed.
 keys: lists every configuration key with its default and meaning.
 )",
      cmd_config},
+    {"render", "render a template with a JSON context (debugging, comparing with Django)",
+     R"(usage: famigo render NAME [--context JSON] [--dir DIR]... [--config PATH] [--set KEY=VALUE]...
+
+Renders template NAME, found under each --dir in order (default: the folders of
+templates.dirs), with the JSON object --context (default {}) and prints it.
+Exit codes: 0 rendered; 1 template error (the message names file and line);
+2 the context is not a JSON object.
+)",
+     cmd_render},
     {"version", "print the version", "usage: famigo version\n", cmd_version},
 };
 

@@ -17,6 +17,7 @@ int cmd_serve(int argc, char** argv, char** envp);
 int cmd_check(int argc, char** argv, char** envp);
 int cmd_collectstatic(int argc, char** argv, char** envp);
 int cmd_config(int argc, char** argv, char** envp);
+int cmd_render(int argc, char** argv, char** envp);
 int cmd_version(int argc, char** argv, char** envp);
 
 int main(int argc, char** argv, char** envp);

@@ -3,6 +3,7 @@
 #include "assets/options.hpp"
 #include "http/server_config.hpp"
 #include "ops/debug_routes.hpp"
+#include "web/template/config.hpp"
 
 namespace famigo::cli {
 
@@ -12,6 +13,7 @@ config::Schema full_schema() {
     http::define_config(schema);
     assets::define_config(schema);
     ops::define_debug_config(schema);
+    web::tmpl::define_config(schema);
     return schema;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/options.hpp"
 #include "cli/schema.hpp"
 #include "ops/check.hpp"
+#include "web/template/render_cli.hpp"
 
 #ifndef FAMIGO_VERSION
 #define FAMIGO_VERSION "unknown"
@@ -72,6 +73,18 @@ int cmd_collectstatic(int argc, char** argv, char** envp) {
     config::Config config = load_config(args, envp);
     args.finish();
     return assets::run_collectstatic(config, std::cout, std::cerr);
+}
+
+int cmd_render(int argc, char** argv, char** envp) {
+    Args args(argc, argv);
+    std::string context = args.value("--context").value_or("{}");
+    std::vector<std::string> dirs = args.values("--dir");
+    config::Config config = load_config(args, envp);
+    auto names = args.positional();
+    args.finish();
+    if (names.size() != 1) throw UsageError("expected one template NAME");
+    if (dirs.empty()) dirs = config.list("templates.dirs");
+    return web::tmpl::run_render(names[0], context, dirs, std::cout, std::cerr);
 }
 
 int cmd_version(int argc, char** argv, char**) {

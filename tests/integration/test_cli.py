@@ -15,7 +15,7 @@ def famigo(*args, env=None):
 def test_every_command_has_help():
     overview = famigo("--help")
     assert overview.returncode == 0
-    for command in ("serve", "check", "config", "version"):
+    for command in ("serve", "check", "collectstatic", "config", "render", "version"):
         assert command in overview.stdout
         result = famigo(command, "--help")
         assert result.returncode == 0 and "usage: famigo " + command in result.stdout
@@ -99,3 +99,18 @@ def test_configuration_reference_lists_every_key():
     assert len(keys) > 20
     missing = [key for key in keys if f"`{key}`" not in reference]
     assert not missing, f"docs/configuration.md lacks {missing}"
+
+
+def test_render_prints_a_template_with_its_context(tmp_path):
+    (tmp_path / "base.html").write_text("<h1>{% block title %}Famigo{% endblock %}</h1>")
+    (tmp_path / "app.html").write_text(
+        '{% extends "base.html" %}{% block title %}{{ app.name|upper }} {{ app.note }}{% endblock %}')
+    result = famigo("render", "app.html", "--dir", str(tmp_path),
+                    "--context", '{"app": {"name": "Minecraft", "note": "<b>"}}')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "<h1>MINECRAFT &lt;b&gt;</h1>"
+    broken = tmp_path / "broken.html"
+    broken.write_text("line one\n{% if %}")
+    result = famigo("render", "broken.html", "--dir", str(tmp_path))
+    assert result.returncode == 1 and "broken.html" in result.stderr and "line 2" in result.stderr
+    assert famigo("render", "app.html", "--dir", str(tmp_path), "--context", "[1]").returncode == 2
