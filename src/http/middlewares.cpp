@@ -10,31 +10,44 @@
 
 namespace famigo::http {
 
-std::string normalize_host(std::string_view host) {
-    std::string out;
-    if (host.empty()) return out;
-    if (host.front() == '[') {
+namespace {
+constexpr bool is_host_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+}
+
+bool is_port(std::string_view text) {
+    if (text.empty() || text.size() > 5) return false;
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+}  // namespace
+
+std::string_view normalize_host(std::string_view host, HostBuffer& buffer) {
+    std::string_view name = host;
+    if (!host.empty() && host.front() == '[') {
         size_t close = host.find(']');
         if (close == std::string_view::npos) return {};
         std::string_view rest = host.substr(close + 1);
-        if (!rest.empty() && (rest.front() != ':' || !strings::parse_u64(rest.substr(1)))) return {};
-        for (char c : host.substr(1, close - 1))
+        if (!rest.empty() && (rest.front() != ':' || !is_port(rest.substr(1)))) return {};
+        name = host.substr(0, close + 1);
+        for (char c : name.substr(1, name.size() - 2))
             if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return {};
-        return strings::to_lower(host.substr(0, close + 1));
+    } else {
+        size_t colon = host.rfind(':');
+        if (colon != std::string_view::npos) {
+            if (!is_port(host.substr(colon + 1))) return {};
+            name = host.substr(0, colon);
+        }
+        if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // "example.com." is example.com
+        if (name.empty() || name.size() > 253) return {};
+        for (char c : name)
+            if (!is_host_char(c)) return {};
     }
-    size_t colon = host.rfind(':');
-    if (colon != std::string_view::npos) {
-        if (!strings::parse_u64(host.substr(colon + 1))) return {};
-        host = host.substr(0, colon);
-    }
-    if (host.empty() || host.size() > 253) return {};
-    for (char c : host) {
-        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
-        if (!ok) return {};
-    }
-    out = strings::to_lower(host);
-    if (out.back() == '.') out.pop_back();  // "example.com." is example.com
-    return out;
+    if (name.size() > buffer.size()) return {};
+    for (size_t i = 0; i < name.size(); ++i) buffer[i] = strings::ascii_lower(name[i]);
+    return {buffer.data(), name.size()};
 }
 
 bool host_matches(std::string_view host, const std::vector<std::string>& patterns) {
@@ -121,7 +134,8 @@ HostMiddleware::HostMiddleware(std::vector<std::string> allowed_hosts, std::stri
       redirect_(std::move(redirect_hosts)) {}
 
 bool HostMiddleware::before(Request& request, Response& response) {
-    std::string host = normalize_host(request.host());
+    HostBuffer buffer;
+    std::string_view host = normalize_host(request.host(), buffer);
     if (!redirect_.empty() && !host.empty() && host_matches(host, redirect_) &&
         !strings::iequals(host, canonical_)) {
         std::string location = request.secure ? "https://" : "http://";

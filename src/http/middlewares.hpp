@@ -3,6 +3,7 @@
 // access log. Each is small and stateless per request (thread-safe).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -79,8 +80,12 @@ private:
     std::thread flusher_;
 };
 
-// Host without port, lower-cased; IPv6 literals keep their brackets. Empty when malformed.
-std::string normalize_host(std::string_view host_header);
+// Room for the longest DNS name (253) and then some.
+using HostBuffer = std::array<char, 256>;
+// The Host header's host, without port, lower-cased, trailing dot dropped; IPv6
+// literals keep their brackets. Written into `buffer` (no allocation: this runs
+// on every request); empty when malformed.
+std::string_view normalize_host(std::string_view host_header, HostBuffer& buffer);
 // "*", ".example.com" (the domain and its subdomains) or an exact host.
 bool host_matches(std::string_view host, const std::vector<std::string>& patterns);
 // True if `address` is one of `trusted` (IPv4-mapped IPv6 is compared as IPv4).

@@ -7,20 +7,31 @@
 namespace famigo::http {
 namespace {
 
-// RFC 9110 tchar: the characters allowed in methods and header names.
-constexpr bool is_tchar(unsigned char c) {
-    if (c >= '0' && c <= '9') return true;
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
-    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != 0;
-}
+// Character classes as 256-entry tables: one load per byte on the hot path.
+struct CharClasses {
+    bool tchar[256] = {};        // RFC 9110 tchar: methods and header names
+    bool field_value[256] = {};  // visible ASCII, space, tab, obs-text; no other controls
+    bool target[256] = {};       // visible ASCII only: spaces, controls and raw UTF-8 must be encoded
 
-// Field values: visible ASCII, space, tab and obs-text; no other control bytes.
-constexpr bool is_field_value_char(unsigned char c) {
-    return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
+    constexpr CharClasses() {
+        for (int c = 0; c < 256; ++c) {
+            bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            bool symbol = false;
+            for (const char* p = "!#$%&'*+-.^_`|~"; *p; ++p) symbol = symbol || c == *p;
+            tchar[c] = alnum || symbol;
+            field_value[c] = c == '\t' || (c >= 0x20 && c != 0x7f);
+            target[c] = c > 0x20 && c < 0x7f;
+        }
+    }
+};
+constexpr CharClasses kChars;
 
-// Request targets: visible ASCII only (spaces, controls and raw UTF-8 must be encoded).
-constexpr bool is_target_char(unsigned char c) { return c > 0x20 && c < 0x7f; }
+template <size_t N>
+bool all_of_class(std::string_view text, const bool (&table)[N]) {
+    for (unsigned char c : text)
+        if (!table[c]) return false;
+    return true;
+}
 
 Method to_method(std::string_view m) {
     switch (m.size()) {
@@ -91,13 +102,8 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
     // Find the end of the head, resuming where the last call stopped.
     size_t from = scan_from >= 3 ? scan_from - 3 : 0;
     if (from < start) from = start;
-    size_t head_end = std::string_view::npos;
-    for (size_t i = from; i + 3 < data.size(); ++i) {
-        if (data[i] == '\r' && data[i + 1] == '\n' && data[i + 2] == '\r' && data[i + 3] == '\n') {
-            head_end = i + 4;
-            break;
-        }
-    }
+    size_t head_end = data.find("\r\n\r\n", from);
+    if (head_end != std::string_view::npos) head_end += 4;
     if (head_end == std::string_view::npos) {
         scan_from = data.size();
         size_t line_end = data.find('\n', start);
@@ -125,10 +131,8 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
     std::string_view method = line.substr(0, sp1);
     std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
     std::string_view version = line.substr(sp2 + 1);
-    for (unsigned char c : method)
-        if (!is_tchar(c)) return fail(400, "malformed method");
-    for (unsigned char c : target)
-        if (!is_target_char(c)) return fail(400, "malformed request target");
+    if (!all_of_class(method, kChars.tchar)) return fail(400, "malformed method");
+    if (!all_of_class(target, kChars.target)) return fail(400, "malformed request target");
     if (version.size() != 8 || !version.starts_with("HTTP/") || version[6] != '.' ||
         version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9')
         return fail(400, "malformed HTTP version");
@@ -153,11 +157,9 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
         size_t colon = field.find(':');
         if (colon == std::string_view::npos || colon == 0) return fail(400, "malformed header field");
         std::string_view name = field.substr(0, colon);
-        for (unsigned char c : name)
-            if (!is_tchar(c)) return fail(400, "malformed header field name");
+        if (!all_of_class(name, kChars.tchar)) return fail(400, "malformed header field name");
         std::string_view value = strings::trim(field.substr(colon + 1));
-        for (unsigned char c : value)
-            if (!is_field_value_char(c)) return fail(400, "malformed header field value");
+        if (!all_of_class(value, kChars.field_value)) return fail(400, "malformed header field value");
         if (!out.add_header(name, value)) return fail(431, "too many header fields");
 
         switch (name.size()) {

@@ -48,7 +48,9 @@ struct Loop {
     std::unordered_set<Connection*> connections;
     DateCache date;
     bool closing = false;  // listener closed, drain under way
-    asio::io_context io{1};
+    // Every socket of a loop is used only by its thread, so the reactor needs no
+    // locks; the scheduler keeps its lock because pool threads post completions.
+    asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     std::unique_ptr<tcp::acceptor> acceptor;
     asio::steady_timer sweep_timer{io};
     std::thread thread;

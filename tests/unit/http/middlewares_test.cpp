@@ -6,6 +6,13 @@
 
 using namespace famigo::http;
 
+namespace {
+std::string normalize_host(std::string_view header) {
+    HostBuffer buffer;
+    return std::string(famigo::http::normalize_host(header, buffer));
+}
+}  // namespace
+
 TEST(Host, Normalize) {
     EXPECT_EQ(normalize_host("WWW.Famigo.com:8000"), "www.famigo.com");
     EXPECT_EQ(normalize_host("famigo.com."), "famigo.com");
@@ -14,6 +21,9 @@ TEST(Host, Normalize) {
     EXPECT_EQ(normalize_host("a b"), "");
     EXPECT_EQ(normalize_host("host:port"), "");
     EXPECT_EQ(normalize_host(""), "");
+    EXPECT_EQ(normalize_host("a:99999999"), "");
+    EXPECT_EQ(normalize_host("[::1"), "");
+    EXPECT_EQ(normalize_host(":80"), "");
 }
 
 TEST(Host, PatternMatching) {
