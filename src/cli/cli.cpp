@@ -49,12 +49,17 @@ immutable caching for fingerprinted names.
 )",
      cmd_collectstatic},
     {"config", "validate the configuration and show every key",
-     R"(usage: famigo config check [--config PATH] [--set KEY=VALUE]...
+     R"(usage: famigo config check [--deploy [--fail-level warning]] [--config PATH] [--set KEY=VALUE]...
        famigo config keys
 
 check: loads the configuration exactly as `serve` would and prints every key
 with its value and origin; exits 1 naming the key and its origin when a key
 is unknown or a value is malformed.
+  --deploy             also list settings that are unsafe on a public site (empty
+                       secret key, no HSTS or https redirect, cookies not Secure,
+                       debug routes...), one line each with an id like security.W004,
+                       and their count; exits 0 unless --fail-level warning is given
+                       and there is at least one (see docs/web-security.md)
 keys: lists every configuration key with its default and meaning.
 )",
      cmd_config},

@@ -3,6 +3,7 @@
 #include "assets/options.hpp"
 #include "http/server_config.hpp"
 #include "ops/debug_routes.hpp"
+#include "web/security/options.hpp"
 #include "web/template/config.hpp"
 
 namespace famigo::cli {
@@ -14,6 +15,7 @@ config::Schema full_schema() {
     assets::define_config(schema);
     ops::define_debug_config(schema);
     web::tmpl::define_config(schema);
+    web::security::define_config(schema);
     return schema;
 }
 

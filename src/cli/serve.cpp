@@ -13,6 +13,8 @@
 #include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
+#include "web/security/debug_form.hpp"
+#include "web/security/web_security.hpp"
 
 namespace famigo::cli {
 namespace {
@@ -38,6 +40,9 @@ int cmd_serve(int argc, char** argv, char** envp) {
     log::set_level(log::parse_level(config.str("log.level")));
     http::ServerOptions server_options = http::server_options(config);
     http::HttpOptions http_options = http::http_options(config);
+    // Built early: the test routes and the middleware below use it. It warns
+    // when security.secret_key is empty and a per-process key was made up.
+    auto security = web::security::WebSecurity::from_config(config);
 
     http::App app;
     ops::Registry registry;
@@ -54,6 +59,7 @@ int cmd_serve(int argc, char** argv, char** envp) {
     if (config.boolean("debug.test_routes")) {
         log::warn("debug.test_routes is on: /_debug/ routes are served");
         ops::install_debug_routes(app.router());
+        web::security::install_debug_form(app.router(), security);
     }
 
     http::Server server(server_options, app);
@@ -70,6 +76,10 @@ int cmd_serve(int argc, char** argv, char** envp) {
     app.use(std::make_shared<http::HostMiddleware>(http_options.allowed_hosts,
                                                    http_options.canonical_host,
                                                    http_options.redirect_hosts));
+    // Security headers (and the https redirect) once the Host is known good;
+    // CSRF after them, so its 403s carry the headers too.
+    app.use(security.headers_middleware);
+    app.use(security.csrf_middleware);
 
     server.start();
     server.handle_signals();

@@ -6,6 +6,7 @@
 #include "cli/options.hpp"
 #include "cli/schema.hpp"
 #include "ops/check.hpp"
+#include "web/security/deploy_check.hpp"
 #include "web/template/render_cli.hpp"
 
 #ifndef FAMIGO_VERSION
@@ -62,10 +63,19 @@ int cmd_config(int argc, char** argv, char** envp) {
             std::cout << key.name << " = " << key.default_text << "\n    " << key.help << "\n";
         return 0;
     }
+    const bool deploy = args.flag("--deploy");
+    const auto fail_level = args.value("--fail-level");
     config::Config config = load_config(args, envp);
     args.finish();
+    if (fail_level && *fail_level != "warning" && *fail_level != "error")
+        throw UsageError("--fail-level takes warning or error, got '" + *fail_level + "'");
+    if (fail_level && !deploy) throw UsageError("--fail-level goes with --deploy");
     std::cout << config.describe() << "configuration OK\n";
-    return 0;
+    if (!deploy) return 0;
+    std::cout << "\n";
+    size_t issues = web::security::print_deploy_check(config, std::cout);
+    // Every deploy finding is a warning, so only --fail-level warning turns them into exit 1.
+    return issues > 0 && fail_level == "warning" ? 1 : 0;
 }
 
 int cmd_collectstatic(int argc, char** argv, char** envp) {
