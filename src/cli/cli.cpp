@@ -72,6 +72,40 @@ Exit codes: 0 rendered; 1 template error (the message names file and line);
 2 the context is not a JSON object.
 )",
      cmd_render},
+    {"db", "query the document store: find, count, indexes, insert",
+     R"(usage: famigo db find COLLECTION ['FILTER_JSON'] [--sort F,-G] [--limit N] [--skip N] [--fields a,b]
+       famigo db count COLLECTION ['FILTER_JSON']
+       famigo db indexes COLLECTION
+       famigo db insert COLLECTION < documents.jsonl
+
+find prints the matching documents as JSON lines; count prints their number;
+indexes lists the collection's indexes; insert reads one JSON document per line. FILTER_JSON is MongoDB's filter syntax
+({"rating": {"$gte": 4}, "tags": "puzzle"}); $where, $expr and unknown
+operators are refused. The store is store.url.
+)",
+     cmd_db},
+    {"migrate", "create the collections and indexes the models declare",
+     R"(usage: famigo migrate [--sample-models]
+
+Creates every registered model's collection and indexes in store.url;
+idempotent. --sample-models also registers the docstore's two sample models.
+)",
+     cmd_migrate},
+    {"backup", "write a consistent backup of the document store",
+     R"(usage: famigo backup DEST
+
+SQLite: an online snapshot with SQLite's backup API (writers keep going).
+MongoDB: a streaming export of every collection and index as extended JSON
+lines. Either way DEST.sha256 holds the checksum `famigo restore` checks.
+)",
+     cmd_backup},
+    {"restore", "restore the document store from a backup",
+     R"(usage: famigo restore SRC [--force]
+
+Checks SRC against SRC.sha256, then loads every document and index into
+store.url. Refuses a store that holds documents unless --force.
+)",
+     cmd_restore},
     {"version", "print the version", "usage: famigo version\n", cmd_version},
 };
 

@@ -4,6 +4,10 @@
 
 #include <string_view>
 
+namespace famigo::docstore {
+class ModelRegistry;
+}
+
 namespace famigo::cli {
 
 struct Command {
@@ -19,6 +23,13 @@ int cmd_collectstatic(int argc, char** argv, char** envp);
 int cmd_config(int argc, char** argv, char** envp);
 int cmd_render(int argc, char** argv, char** envp);
 int cmd_version(int argc, char** argv, char** envp);
+int cmd_db(int argc, char** argv, char** envp);
+int cmd_migrate(int argc, char** argv, char** envp);
+int cmd_backup(int argc, char** argv, char** envp);
+int cmd_restore(int argc, char** argv, char** envp);
+
+// Every product model `famigo migrate` knows (apps add theirs in db_commands.cpp).
+void register_models(docstore::ModelRegistry& registry);
 
 int main(int argc, char** argv, char** envp);
 

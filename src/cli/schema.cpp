@@ -1,6 +1,7 @@
 #include "cli/schema.hpp"
 
 #include "assets/options.hpp"
+#include "docstore/config.hpp"
 #include "http/server_config.hpp"
 #include "ops/debug_routes.hpp"
 #include "web/security/options.hpp"
@@ -13,6 +14,7 @@ config::Schema full_schema() {
     schema.add({"log.level", config::Kind::String, "info", "debug, info, warn or error", {}});
     http::define_config(schema);
     assets::define_config(schema);
+    docstore::define_config(schema);
     ops::define_debug_config(schema);
     web::tmpl::define_config(schema);
     web::security::define_config(schema);

@@ -225,7 +225,23 @@ Document to_mongo(const Filter& f) {
             Document inner = on_elements(element) ? element_operators(element) : to_mongo(element);
             return {{f.path(), {{"$elemMatch", inner}}}};
         }
-        case Filter::Kind::And:
+        case Filter::Kind::And: {
+            // {"a": .., "b": ..} when no two children use one key: MongoDB's
+            // plainest form, and the one FerretDB accepts inside $elemMatch.
+            Document merged = Document::object();
+            bool plain = true;
+            for (const auto& child : f.children()) {
+                Document part = to_mongo(child);
+                for (auto it = part.begin(); it != part.end() && plain; ++it) {
+                    if (merged.contains(it.key()))
+                        plain = false;
+                    else
+                        merged[it.key()] = it.value();
+                }
+            }
+            if (plain) return merged;
+            [[fallthrough]];
+        }
         case Filter::Kind::Or:
         case Filter::Kind::Nor: {
             Document list = Document::array();

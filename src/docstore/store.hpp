@@ -106,7 +106,7 @@ class Collection {
     virtual std::int64_t remove(const Filter& filter) = 0;
 
     virtual void create_index(const IndexSpec& spec) = 0;
-    virtual std::vector<IndexSpec> indexes() = 0;  // declared indexes, not _id's
+    virtual std::vector<IndexSpec> indexes() = 0;  // declared indexes (not _id's), by name
     virtual void drop() = 0;
 };
 
@@ -132,6 +132,7 @@ struct StoreOptions {
     std::string url = "sqlite://var/famigo.db";
     std::chrono::milliseconds busy_timeout{5000};  // SQLite: wait for a writer lock
     std::string write_concern = "majority";        // MongoDB: w (majority, or a number)
+    bool journal = true;                           // MongoDB: j, wait for the journal
     std::chrono::milliseconds timeout{10000};      // MongoDB: server selection and socket
 };
 

@@ -218,9 +218,9 @@ Document to_mongo(const Update& update, const std::string* insert_id) {
                 out["$push"][step.path] = {{"$each", step.value}};
                 break;
             case Update::Kind::Pull:
-                // An object operand to $pull is a query on elements; $eq keeps it a value.
-                out["$pull"][step.path] =
-                    step.value.is_object() ? Document{{"$eq", step.value}} : step.value;
+                // $pullAll compares whole values; $pull would read an object
+                // operand as a query on the elements.
+                out["$pullAll"][step.path] = Document::array({step.value});
                 break;
             case Update::Kind::PullAll:
                 out["$pullAll"][step.path] = step.value;
@@ -237,6 +237,24 @@ Document to_mongo(const Update& update, const std::string* insert_id) {
         }
     }
     if (insert_id) out["$setOnInsert"]["_id"] = *insert_id;
+    return out;
+}
+
+Document to_mongo_upsert(const Update& update, const Filter& filter, const std::string& insert_id) {
+    Document out = to_mongo(update, nullptr);
+    // The filter's equality conditions, spelled out: MongoDB derives them itself
+    // but FerretDB does not from {$and: [{a: {$eq: 1}}]}.
+    auto take = [&](const Filter& f) {
+        if (f.kind() != Filter::Kind::Condition || f.op() != Op::Eq || f.path().empty()) return;
+        for (const auto& step : update.steps())
+            if (overlaps(step.path, f.path())) return;  // the update decides that value
+        out["$setOnInsert"][f.path()] = f.value();
+    };
+    if (filter.kind() == Filter::Kind::And)
+        for (const auto& child : filter.children()) take(child);
+    else
+        take(filter);
+    if (!out["$setOnInsert"].contains("_id")) out["$setOnInsert"]["_id"] = insert_id;
     return out;
 }
 

@@ -61,6 +61,11 @@ void apply_update(const Update& update, Document& doc);
 // `insert_id` is given, adds $setOnInsert of _id so an upsert gets our id form.
 Document to_mongo(const Update& update, const std::string* insert_id = nullptr);
 
+// For an upsert on MongoDB: the update plus $setOnInsert of the filter's
+// equality conditions (those the update does not set) and of `insert_id` when
+// the filter does not fix _id.
+Document to_mongo_upsert(const Update& update, const Filter& filter, const std::string& insert_id);
+
 // The document an upsert starts from: the equality conditions of the filter
 // (top level, joined by and) set at their paths.
 Document upsert_seed(const Filter& filter);

@@ -330,7 +330,9 @@ std::vector<IndexSpec> SqliteCollection::indexes() {
     auto db = store_.pool().lease();
     indexed_paths(*db);
     std::lock_guard lock(mutex_);
-    return specs_;
+    auto out = specs_;
+    std::sort(out.begin(), out.end(), [](const IndexSpec& a, const IndexSpec& b) { return a.name < b.name; });
+    return out;
 }
 
 void SqliteCollection::drop() {

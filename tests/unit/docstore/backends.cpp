@@ -91,7 +91,7 @@ class Ferret {
             why_ = "FerretDB not found at " + binary;
             return;
         }
-        dir_ = make_temp_dir("famigo-ferretdb-");
+        dir_ = make_temp_dir("famigo-ferretdb-", true);
         port_ = free_port();
         launch();
     }
@@ -164,6 +164,11 @@ std::optional<std::string> mongo_url(const std::string& database, std::string* w
     if (auto q = url.find('?'); q != std::string::npos) url.resize(q);
     if (auto slash = url.find('/', 10); slash != std::string::npos) url.resize(slash);
     return url + "/" + database;
+}
+
+bool on_ferretdb() {
+    const char* env = std::getenv("FAMIGO_MONGO_URL");
+    return !(env && *env);
 }
 
 bool restart_ferretdb() {

@@ -33,6 +33,9 @@ std::optional<std::string> mongo_url(const std::string& database, std::string* w
 // and data (for durability tests); false if this process did not start it.
 bool restart_ferretdb();
 bool services_required();
+// True when the Mongo backend runs on the FerretDB this process started (not on
+// a server named by $FAMIGO_MONGO_URL): tests then expect FerretDB's known gaps.
+bool on_ferretdb();
 
 struct SqliteBackend {
     static constexpr const char* name = "sqlite";
@@ -82,7 +85,7 @@ std::string backend_missing() {
         }                                                                                     \
     } while (0)
 
-using Backends = ::testing::Types<SqliteBackend>;  // MongoBackend: next commit
+using Backends = ::testing::Types<SqliteBackend, MongoBackend>;
 
 struct BackendNames {
     template <typename T>
