@@ -29,6 +29,9 @@ struct Planner {
     QueryPlan plan;
     std::vector<std::string> terms;
     std::vector<Filter> leftovers;
+    // Paths whose rank, or value, an equality term fixes: SQLite does not see
+    // that such an ORDER BY column is constant and would sort in a temp b-tree.
+    std::set<std::string> fixed_rank, fixed_value;
 
     std::string bind(const Document& v) {
         plan.parameters.push_back(v);
@@ -59,11 +62,14 @@ struct Planner {
         int rank = rank_of(v);
         if (f.op() == Op::Eq && rank == 1) {
             terms.push_back(rank_expr(path) + " = 1");
+            fixed_rank.insert(path);
             return true;
         }
         if (auto cmp = comparison(f.op()); cmp && rank > 1 && (f.op() == Op::Eq || rank != 6)) {
             terms.push_back(rank_expr(path) + " = " + std::to_string(rank) + " AND " +
                             value_expr(path) + " " + cmp + " " + bind(v));
+            fixed_rank.insert(path);
+            if (f.op() == Op::Eq) fixed_value.insert(path);
             return true;
         }
         if (f.op() == Op::In && !v.empty()) {
@@ -74,6 +80,7 @@ struct Planner {
                 if (rank_of(x) != first) return false;
                 list += (list.empty() ? "" : ",") + bind(x);
             }
+            fixed_rank.insert(path);
             terms.push_back(rank_expr(path) + " = " + std::to_string(first) + " AND " +
                             value_expr(path) + " IN (" + list + ")");
             return true;
@@ -137,6 +144,8 @@ QueryPlan plan_query(const Filter& filter, const std::vector<SortKey>& sort,
         planner.leftovers.push_back(filter);
     }
     QueryPlan plan = std::move(planner.plan);
+    const auto& fixed_rank = planner.fixed_rank;
+    const auto& fixed_value = planner.fixed_value;
     std::string where;
     for (const auto& term : planner.terms) where += (where.empty() ? "" : " AND ") + term;
     if (!planner.leftovers.empty()) {
@@ -153,8 +162,13 @@ QueryPlan plan_query(const Filter& filter, const std::vector<SortKey>& sort,
         if (key.path == "_id") {
             plan.order_by += std::string("id") + direction;
         } else if (indexed.count(key.path)) {
-            plan.order_by +=
-                rank_expr(key.path) + direction + ", " + value_expr(key.path) + direction;
+            std::string columns;
+            if (!fixed_rank.count(key.path)) columns = rank_expr(key.path) + direction;
+            if (!fixed_value.count(key.path))
+                columns += (columns.empty() ? "" : ", ") + value_expr(key.path) + direction;
+            if (columns.empty() && !plan.order_by.empty())
+                plan.order_by.resize(plan.order_by.size() - 2);
+            plan.order_by += columns;
         } else {
             plan.sorted_in_sql = false;
             plan.order_by.clear();
