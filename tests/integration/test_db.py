@@ -1,0 +1,106 @@
+"""The document store through the real binary: `famigo db`, `migrate`, `backup`
+and `restore`, on SQLite and on FerretDB (a MongoDB-wire server started by
+tests/env/ferretdb; skipped without it unless FAMIGO_REQUIRE_SERVICES=1)."""
+import json
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+from conftest import FAMIGO, ROOT
+
+APPS = [{"_id": f"a{i}", "slug": f"app-{i}", "name": f"App {i} — ünï", "platform": "ios" if i % 2 else "android",
+         "rating": i % 5, "tags": ["game"] if i % 3 == 0 else ["tool"]} for i in range(50)]
+
+
+def famigo(url, *args, stdin=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAMIGO_STORE__")}
+    return subprocess.run([str(FAMIGO), *args, "--set", f"store.url={url}"], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=120, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def ferretdb(tmp_path_factory):
+    state = tmp_path_factory.mktemp("ferretdb")
+    started = subprocess.run([str(ROOT / "tests/env/ferretdb"), "start", str(state)], capture_output=True, text=True)
+    if started.returncode != 0:
+        if os.environ.get("FAMIGO_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"FerretDB is required: {started.stderr}")
+        pytest.skip(f"no FerretDB: {started.stderr.strip()}")
+    yield started.stdout.strip()
+    subprocess.run([str(ROOT / "tests/env/ferretdb"), "stop", str(state)])
+
+
+@pytest.fixture(params=["sqlite", "mongodb"])
+def store_url(request, tmp_path):
+    """A function giving a fresh store URL of the parameter's backend for each name."""
+    if request.param == "sqlite":
+        return lambda name: f"sqlite://{tmp_path / name}.db"
+    base = request.getfixturevalue("ferretdb")
+    return lambda name: f"{base}/{tmp_path.name[-20:].replace('-', '_')}_{name}"
+
+
+def load(url):
+    result = famigo(url, "migrate", "--sample-models")
+    assert result.returncode == 0, result.stderr
+    assert "index platform_1_rating_-1" in result.stdout and "index slug_1 (unique)" in result.stdout
+    result = famigo(url, "db", "insert", "sample_apps", stdin="".join(json.dumps(a) + "\n" for a in APPS))
+    assert result.returncode == 0 and result.stdout.strip() == "inserted 50", result.stderr
+
+
+def lines(result):
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_find_count_indexes(store_url):
+    url = store_url("main")
+    load(url)
+    found = lines(famigo(url, "db", "find", "sample_apps", '{"platform": "ios", "rating": {"$gte": 3}}',
+                         "--sort", "-rating,slug", "--limit", "3", "--fields", "slug,rating"))
+    assert found == [{"_id": "a19", "slug": "app-19", "rating": 4}, {"_id": "a29", "slug": "app-29", "rating": 4},
+                     {"_id": "a39", "slug": "app-39", "rating": 4}]
+    assert famigo(url, "db", "count", "sample_apps", '{"tags": "game"}').stdout.strip() == "17"
+    assert famigo(url, "db", "count", "sample_apps").stdout.strip() == "50"
+    assert famigo(url, "db", "count", "sample_apps", '{"name": {"$regex": "^app 1[0-9] ", "$options": "i"}}'
+                  ).stdout.strip() == "10"
+    assert len(lines(famigo(url, "db", "find", "sample_apps", '{"name": {"$regex": "ünï$"}}', "--skip", "45"))) == 5
+    indexes = famigo(url, "db", "indexes", "sample_apps").stdout
+    assert "platform_1_rating_-1 platform -rating" in indexes and "slug_1 (unique) slug" in indexes
+    dup = famigo(url, "db", "insert", "sample_apps", stdin=json.dumps({"slug": "app-1"}) + "\n")
+    assert dup.returncode == 1 and "duplicate key" in dup.stderr
+
+
+@pytest.mark.parametrize("bad, message", [
+    ('{"$where": "sleep(100)"}', "not allowed"),
+    ('{"a": {"$function": {}}}', "not allowed"),
+    ('{"a": {"$foo": 1}}', "unknown operator '$foo' at 'a'"),
+    ('{"a": ', "not valid JSON"),
+])
+def test_bad_filters_are_refused_clearly(tmp_path, bad, message):
+    result = famigo(f"sqlite://{tmp_path}/s.db", "db", "find", "things", bad)
+    assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "terminate" not in result.stderr
+
+
+def test_backup_and_restore_round_trip(store_url, tmp_path):
+    source, target = store_url("source"), store_url("target")
+    load(source)
+    backup = tmp_path / "famigo.backup"
+    made = famigo(source, "backup", str(backup))
+    assert made.returncode == 0, made.stderr
+    assert "(100%)" in made.stderr  # the progress display
+    digest = pathlib.Path(f"{backup}.sha256").read_text().split()[0]
+    assert subprocess.run(["sha256sum", str(backup)], capture_output=True, text=True).stdout.split()[0] == digest
+    restored = famigo(target, "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    every = ["db", "find", "sample_apps", "{}", "--sort", "_id"]
+    assert lines(famigo(target, *every)) == lines(famigo(source, *every))
+    assert famigo(target, "db", "indexes", "sample_apps").stdout == famigo(source, "db", "indexes", "sample_apps").stdout
+    again = famigo(target, "restore", str(backup))
+    assert again.returncode == 1 and "--force" in again.stderr
+    assert famigo(target, "restore", str(backup), "--force").returncode == 0
+    backup.write_bytes(backup.read_bytes()[:-10] + b"0123456789")
+    damaged = famigo(target, "restore", str(backup), "--force")
+    assert damaged.returncode == 1 and "damaged" in damaged.stderr
