@@ -227,5 +227,7 @@ def test_config_check_deploy():
     clean = famigo("config", "check", "--deploy", "--fail-level", "warning", *hardened)
     assert clean.returncode == 0, clean.stdout
     assert "deploy check identified 0 issues" in clean.stdout
+    # config check output goes to deploy logs: the key itself is never printed.
+    assert SECRET not in clean.stdout and "security.secret_key = (hidden, " in clean.stdout
     assert famigo("config", "check", "--fail-level", "warning").returncode == 2
     assert famigo("config", "check", "--deploy", "--fail-level", "loud").returncode == 2
