@@ -1,6 +1,7 @@
 #include "cli/schema.hpp"
 
 #include "assets/options.hpp"
+#include "cache/factory.hpp"
 #include "docstore/config.hpp"
 #include "http/server_config.hpp"
 #include "ops/debug_routes.hpp"
@@ -15,6 +16,7 @@ config::Schema full_schema() {
     http::define_config(schema);
     assets::define_config(schema);
     docstore::define_config(schema);
+    cache::define_config(schema);
     ops::define_debug_config(schema);
     web::tmpl::define_config(schema);
     web::security::define_config(schema);

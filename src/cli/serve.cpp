@@ -3,6 +3,10 @@
 #include <memory>
 
 #include "assets/static_files.hpp"
+#include "cache/debug_routes.hpp"
+#include "cache/factory.hpp"
+#include "cache/metrics.hpp"
+#include "cache/page/page_cache.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
@@ -44,6 +48,13 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // when security.secret_key is empty and a per-process key was made up.
     auto security = web::security::WebSecurity::from_config(config);
 
+    // The cache before the app: the page cache middleware (and later views) use
+    // it, so it is built first and destroyed last.
+    std::unique_ptr<cache::Cache> cache = cache::make_cache(config);
+    auto page_cache = std::make_shared<cache::PageCache>(*cache, cache::page_cache_options(config));
+    log::info("cache: " + cache->describe() +
+              (page_cache->answers_inline() ? " (page cache hits on the I/O threads)" : ""));
+
     http::App app;
     ops::Registry registry;
     ops::Health health;
@@ -60,6 +71,7 @@ int cmd_serve(int argc, char** argv, char** envp) {
         log::warn("debug.test_routes is on: /_debug/ routes are served");
         ops::install_debug_routes(app.router());
         web::security::install_debug_form(app.router(), security);
+        cache::install_debug_routes(app.router(), *page_cache);
     }
 
     http::Server server(server_options, app);
@@ -80,6 +92,10 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // CSRF after them, so its 403s carry the headers too.
     app.use(security.headers_middleware);
     app.use(security.csrf_middleware);
+    // Last, so pages are only cached and served for requests every check above
+    // accepted; its after() runs first and sees the view's own answer.
+    app.use(page_cache);
+    cache::add_metrics(registry, *cache, page_cache.get());
 
     server.start();
     server.handle_signals();

@@ -82,7 +82,10 @@ void PageCache::invalidate(std::string_view space) {
 }
 
 const PageCache::RoutePolicy* PageCache::eligible(const http::Request& request) const {
-    if (!options_.enabled || !request.route) return nullptr;
+    // Inline routes (static files, health) are cheap already, and must never
+    // wait: not on memcached, not on another request's fill.
+    if (!options_.enabled || !request.route || request.route->execution != http::Execution::Pool)
+        return nullptr;
     if (request.method != http::Method::Get && request.method != http::Method::Head) return nullptr;
     auto it = routes_.find(std::string_view(request.route->name));
     if (it == routes_.end()) return nullptr;

@@ -136,6 +136,18 @@ TEST_F(PageCacheTest, RoutesThatDidNotOptInAreNotCached) {
     EXPECT_EQ(runs_, 2);
 }
 
+TEST_F(PageCacheTest, InlineRoutesAreNeverCachedSoTheyNeverWait) {
+    app_->router().add(
+        "fast", "/fast",
+        [this](http::Request&, http::Response& response) {
+            response.text(200, std::to_string(++runs_));
+        },
+        http::Execution::Inline);
+    page_cache_->cache_route("fast");
+    get("/fast");
+    EXPECT_EQ(get("/fast").body, "2");
+}
+
 TEST_F(PageCacheTest, HeadIsServedFromCacheButNeverFills) {
     send(*app_, "/page", {}, http::Method::Head);
     EXPECT_EQ(runs_, 1);
