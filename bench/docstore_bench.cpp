@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
     }
     StoreOptions options;
     options.url = url;
+    options.timeout = std::chrono::milliseconds(120000);
     store = open_store(options);
     load();
     std::string backend(store->backend());

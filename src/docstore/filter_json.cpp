@@ -219,6 +219,11 @@ Document to_mongo(const Filter& f) {
         case Filter::Kind::Everything:
             return Document::object();
         case Filter::Kind::Condition:
+            // Plain {"a": 5} for scalar equality: the form servers optimize best
+            // (FerretDB pushes only this one down to its SQL). Values never hold
+            // '$' keys, so an object could not be read as operators, but it
+            // keeps the explicit $eq all the same.
+            if (f.op() == Op::Eq && !f.value().is_object()) return {{f.path(), f.value()}};
             return {{f.path(), operator_of(f)}};
         case Filter::Kind::ElemMatch: {
             const Filter& element = f.children().front();

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +104,7 @@ class Ferret {
         std::string state = "--state-dir=" + dir_.string();
         pid_ = fork();
         if (pid_ == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a crashed test binary
             std::string log = (dir_ / "ferretdb.log").string();
             FILE* out = std::freopen(log.c_str(), "a", stdout);
             (void)out;

@@ -61,6 +61,7 @@ TEST(FilterJson, MongoFormKeepsValuesAsValues) {
     EXPECT_EQ(to_mongo(f), (Document{{"a", {{"$eq", {{"k", "v"}}}}}}));
     EXPECT_EQ(to_mongo(field("name").icontains("a.b")),
               (Document{{"name", {{"$regex", "a\\.b"}, {"$options", "i"}}}}));
+    EXPECT_EQ(to_mongo(field("a") == 1), (Document{{"a", 1}}));
     EXPECT_EQ(to_mongo(field("a") > 1 && field("b") < 2),
               (Document{{"a", {{"$gt", 1}}}, {"b", {{"$lt", 2}}}}));
     EXPECT_EQ(to_mongo(field("a") > 1 && field("a") < 2),
