@@ -20,6 +20,7 @@ namespace {
 struct Writer {
     pid_t pid = -1;
     int out = -1;
+    std::string seen;  // output read before the kill
 };
 
 Writer start_writer(const std::string& url, const std::string& prefix) {
@@ -40,9 +41,20 @@ Writer start_writer(const std::string& url, const std::string& prefix) {
     return w;
 }
 
+// Waits until the writer acknowledged its first insert (start-up time varies a
+// lot, with sanitizers most of all), so the kill that follows lands mid-stream.
+void wait_first_ack(Writer& w) {
+    char chunk[4096];
+    while (w.seen.find('\n') == std::string::npos) {
+        ssize_t n = read(w.out, chunk, sizeof chunk);
+        if (n <= 0) return;  // it died: collect() finds out what it managed
+        w.seen.append(chunk, size_t(n));
+    }
+}
+
 // Reads every id the writer printed until its pipe closes.
 void collect(Writer& w, std::set<std::string>& acked) {
-    std::string buffer;
+    std::string buffer = std::move(w.seen);
     char chunk[4096];
     ssize_t n;
     while ((n = read(w.out, chunk, sizeof chunk)) > 0) buffer.append(chunk, size_t(n));
@@ -81,8 +93,9 @@ TEST(Durability, SqliteSurvivesKilledWriters) {
     const int rounds = 120;
     for (int round = 0; round < rounds; ++round) {
         Writer w = start_writer(url, "r" + std::to_string(round));
+        wait_first_ack(w);
         std::this_thread::sleep_for(
-            std::chrono::microseconds(std::uniform_int_distribution<int>(10000, 120000)(random)));
+            std::chrono::microseconds(std::uniform_int_distribution<int>(0, 30000)(random)));
         kill_and_collect(w, acked);
     }
     EXPECT_GT(acked.size(), size_t(rounds)) << "the writers barely wrote: is the helper running?";
@@ -113,8 +126,9 @@ TEST_F(MongoDurability, SurvivesKilledWriters) {
     std::set<std::string> acked;
     for (int round = 0; round < 100; ++round) {
         Writer w = start_writer(url, "r" + std::to_string(round));
+        wait_first_ack(w);
         std::this_thread::sleep_for(
-            std::chrono::microseconds(std::uniform_int_distribution<int>(5000, 60000)(random)));
+            std::chrono::microseconds(std::uniform_int_distribution<int>(0, 40000)(random)));
         kill_and_collect(w, acked);
     }
     EXPECT_GT(acked.size(), 100u);
@@ -130,8 +144,9 @@ TEST_F(MongoDurability, SurvivesAKilledServer) {
     std::set<std::string> acked;
     for (int round = 0; round < 10; ++round) {
         Writer w = start_writer(url, "s" + std::to_string(round));
+        wait_first_ack(w);
         std::this_thread::sleep_for(
-            std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 400)(random)));
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 200)(random)));
         ASSERT_TRUE(testing::restart_ferretdb());  // SIGKILL under the writer, then start again
         kill_and_collect(w, acked);
     }
