@@ -39,11 +39,21 @@ def test_memcached_killed_under_load_gives_no_5xx_and_is_used_again(famigo_serve
     time.sleep(1.5)
     fills_while_down = fills(server)
     assert fills_while_down > fills_before_kill + 20  # no cache: every request runs its view
-    assert metric(server, "famigo_cache_dead_servers") == 1
+    assert metric(server, "famigo_cache_server_errors_total") > 0
     servers.restart(0)
-    time.sleep(1.5)  # past retry_dead_after: pages are filled again, then hit
+    # Past retry_dead_after the server is tried again; pages are filled, then hit.
+    # (memcached's own hits: a page shared by a fill in flight proves nothing.)
+    hits = metric(server, "famigo_cache_hits_total", 'layer="store"')
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        time.sleep(0.2)
+        now = metric(server, "famigo_cache_hits_total", 'layer="store"')
+        if now - hits > 50:
+            break
+        hits = now
+    time.sleep(0.3)
     fills_after_back = fills(server)
-    hits_after_back = metric(server, "famigo_cache_hits_total", 'layer="page"')
+    hits_after_back = metric(server, "famigo_cache_hits_total", 'layer="store"')
     time.sleep(1.0)
     for client in load:
         client.stopping.set()
@@ -57,5 +67,5 @@ def test_memcached_killed_under_load_gives_no_5xx_and_is_used_again(famigo_serve
     assert set(statuses) == {200}, statuses
     assert sum(statuses.values()) > 500
     assert fills(server) - fills_after_back <= 10  # cached again: no view runs beyond refills
-    assert metric(server, "famigo_cache_hits_total", 'layer="page"') > hits_after_back + 100
+    assert metric(server, "famigo_cache_hits_total", 'layer="store"') > hits_after_back + 100
     assert metric(server, "famigo_cache_dead_servers") == 0

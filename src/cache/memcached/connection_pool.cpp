@@ -32,6 +32,9 @@ Outcome classify(memcached_return_t rc) {
         case MEMCACHED_INVALID_ARGUMENTS:
         case MEMCACHED_MEMORY_ALLOCATION_FAILURE:
             return Outcome::Refused;
+        case MEMCACHED_SERVER_TEMPORARILY_DISABLED:
+        case MEMCACHED_SERVER_MARKED_DEAD:
+            return Outcome::HandleBackoff;
         default:
             return Outcome::ServerDown;
     }
@@ -49,9 +52,13 @@ ServerHealth::ServerHealth(const std::vector<MemcachedServer>& servers,
     }
 }
 
-bool ServerHealth::usable(std::size_t index) const {
-    std::int64_t until = servers_[index]->dead_until.load(std::memory_order_relaxed);
-    return until == 0 || until <= steady_ms();
+bool ServerHealth::try_use(std::size_t index) {
+    auto& dead_until = servers_[index]->dead_until;
+    std::int64_t until = dead_until.load(std::memory_order_relaxed);
+    if (until == 0) return true;
+    std::int64_t now = steady_ms();
+    if (until > now) return false;
+    return dead_until.compare_exchange_strong(until, now + retry_after_ms_);
 }
 
 void ServerHealth::failed(std::size_t index, memcached_return_t rc, const memcached_st* handle) {
@@ -80,7 +87,7 @@ std::optional<std::size_t> ServerHealth::index_of(const char* host, in_port_t po
 
 std::size_t ServerHealth::dead_count() const {
     std::size_t n = 0;
-    for (std::size_t i = 0; i < servers_.size(); ++i) n += usable(i) ? 0 : 1;
+    for (const auto& server : servers_) n += server->dead_until.load() != 0 ? 1 : 0;
     return n;
 }
 
@@ -121,9 +128,13 @@ HandlePool::HandlePool(const MemcachedOptions& options)
                std::uint64_t(options.read_timeout.count()) * 1000, "receive timeout");
         behave(prototype_, MEMCACHED_BEHAVIOR_SND_TIMEOUT,
                std::uint64_t(options.read_timeout.count()) * 1000, "send timeout");
-        // Our ServerHealth decides when to retry; libmemcached's own back-off
-        // (per handle) would otherwise add its own delay on top.
+        // Our ServerHealth decides when to retry. libmemcached's own back-off
+        // is per handle and counts whole seconds: after a server came back,
+        // each handle would go on failing for up to two seconds. A timeout
+        // limit it never reaches turns it off.
         behave(prototype_, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 0, "retry timeout");
+        behave(prototype_, MEMCACHED_BEHAVIOR_SERVER_TIMEOUT_LIMIT, 1u << 30,
+               "server timeout limit");
         behave(prototype_, MEMCACHED_BEHAVIOR_REMOVE_FAILED_SERVERS, 0, "no auto-eject");
     } catch (...) {
         memcached_free(prototype_);

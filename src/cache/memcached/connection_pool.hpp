@@ -1,7 +1,8 @@
 // Inside the memcached backend only (it names libmemcached types): the pool of
 // libmemcached handles that threads borrow for one call each (a handle is not
 // thread-safe), and the table of servers we consider dead. The table is ours
-// rather than libmemcached's so that every handle in the pool sees one truth
+// rather than libmemcached's (whose back-off is per handle and counts whole
+// seconds; it is switched off) so that every handle in the pool sees one truth
 // and a dead server costs no connect attempt until it is due for a retry.
 #pragma once
 
@@ -28,6 +29,11 @@ enum class Outcome {
     Absent,      // not found / not stored / exists: an answer, the server is fine
     Refused,     // the server refused this request (too large, not a number...)
     ServerDown,  // connection, timeout or protocol failure: mark the server dead
+    // This handle is still in libmemcached's own back-off from an earlier
+    // failure (it counts whole seconds, per handle): a miss, but no news about
+    // the server, so the shared table is left alone. Marking the server dead
+    // here would make it flap for a second after it came back.
+    HandleBackoff,
 };
 Outcome classify(memcached_return_t rc);
 
@@ -35,12 +41,16 @@ class ServerHealth {
   public:
     ServerHealth(const std::vector<MemcachedServer>& servers,
                  std::chrono::milliseconds retry_after);
-    // False while the server is marked dead and not yet due for a retry.
-    bool usable(std::size_t index) const;
+    // Whether a call may go to the server: yes when alive; when dead, no,
+    // except that once retry_dead_after has passed exactly one caller gets a
+    // yes (the probe) and the others keep treating the server as dead, so a
+    // dead server costs one connect attempt per period, not one per thread.
+    bool try_use(std::size_t index);
     void failed(std::size_t index, memcached_return_t rc, const memcached_st* handle);
     void succeeded(std::size_t index);
     // Finds a server by name and port (for failures libmemcached reports by instance).
     std::optional<std::size_t> index_of(const char* host, in_port_t port) const;
+    // Servers marked dead and not yet seen working again.
     std::size_t dead_count() const;
     std::size_t size() const { return servers_.size(); }
 

@@ -40,6 +40,9 @@ struct MemcachedCache::Impl {
     // Runs `call(handle)` against the server that owns `key`, unless that
     // server is dead; reports the outcome to the health table. A skipped or
     // failed call comes back as ServerDown, which callers treat as a miss.
+    // True when `rc` from mget/fetch means failure; marks the server dead when it is.
+    bool mget_failed(MemcachedCache& self, memcached_st* handle, memcached_return_t rc);
+
     template <class Call>
     mc::Outcome run(MemcachedCache& self, const std::string& key, Call&& call) {
         auto lease = pool.acquire(lease_wait);
@@ -48,18 +51,40 @@ struct MemcachedCache::Impl {
             return mc::Outcome::ServerDown;
         }
         std::size_t server = memcached_generate_hash(lease.get(), key.data(), key.size());
-        if (server >= health.size() || !health.usable(server)) return mc::Outcome::ServerDown;
+        if (server >= health.size() || !health.try_use(server)) return mc::Outcome::ServerDown;
         memcached_return_t rc = call(lease.get());
         mc::Outcome outcome = mc::classify(rc);
-        if (outcome == mc::Outcome::ServerDown) {
-            health.failed(server, rc, lease.get());
-            self.count_server_error();
-        } else {
-            health.succeeded(server);
+        switch (outcome) {
+            case mc::Outcome::ServerDown:
+                health.failed(server, rc, lease.get());
+                self.count_server_error();
+                return outcome;
+            case mc::Outcome::HandleBackoff:
+                self.count_server_error();
+                return mc::Outcome::ServerDown;  // to the caller, a miss like any other
+            default:
+                health.succeeded(server);
+                return outcome;
         }
-        return outcome;
     }
 };
+
+// A multi-key call reports one code for all servers; the server that broke
+// is libmemcached's "last disconnect", and its own code says whether it
+// really failed or this handle was only backing off.
+bool MemcachedCache::Impl::mget_failed(MemcachedCache& self, memcached_st* handle,
+                                       memcached_return_t rc) {
+    if (mc::classify(rc) == mc::Outcome::Ok || mc::classify(rc) == mc::Outcome::Absent)
+        return false;
+    self.count_server_error();
+    const memcached_instance_st* last = memcached_server_get_last_disconnect(handle);
+    if (!last) return true;
+    memcached_return_t own = memcached_server_error_return(last);
+    if (mc::classify(own) != mc::Outcome::ServerDown) return true;
+    if (auto i = health.index_of(memcached_server_name(last), memcached_server_port(last)))
+        health.failed(*i, own, handle);
+    return true;
+}
 
 MemcachedCache::MemcachedCache(KeyOptions keys, std::chrono::milliseconds default_ttl,
                                MemcachedOptions options)
@@ -153,23 +178,19 @@ std::unordered_map<std::string, std::string> MemcachedCache::do_get_many(
     // Keys on dead servers are misses: leave them out of the request.
     std::vector<const char*> ptrs;
     std::vector<std::size_t> lengths;
+    std::vector<std::size_t> servers;  // asked, for the health table
     for (const auto& key : keys) {
         std::size_t server = memcached_generate_hash(h, key.data(), key.size());
-        if (server < impl_->health.size() && impl_->health.usable(server)) {
+        if (server < impl_->health.size() && impl_->health.try_use(server)) {
             ptrs.push_back(key.data());
             lengths.push_back(key.size());
+            servers.push_back(server);
         }
     }
     if (ptrs.empty()) return out;
     memcached_return_t rc = memcached_mget(h, ptrs.data(), lengths.data(), ptrs.size());
-    if (mc::classify(rc) == mc::Outcome::ServerDown) {
-        if (auto* last = memcached_server_get_last_disconnect(h))
-            if (auto i = impl_->health.index_of(memcached_server_name(last),
-                                                memcached_server_port(last)))
-                impl_->health.failed(*i, rc, h);
-        count_server_error();
-        return out;
-    }
+    // With SOME_ERRORS the requests to the other servers went out: read their answers.
+    if (impl_->mget_failed(*this, h, rc) && rc != MEMCACHED_SOME_ERRORS) return out;
     memcached_result_st* result;
     while ((result = memcached_fetch_result(h, nullptr, &rc)) != nullptr) {
         out.emplace(
@@ -177,14 +198,9 @@ std::unordered_map<std::string, std::string> MemcachedCache::do_get_many(
             std::string(memcached_result_value(result), memcached_result_length(result)));
         memcached_result_free(result);
     }
-    if (mc::classify(rc) == mc::Outcome::ServerDown) {
-        // One server failed part-way; what the others answered stands.
-        if (auto* last = memcached_server_get_last_disconnect(h))
-            if (auto i = impl_->health.index_of(memcached_server_name(last),
-                                                memcached_server_port(last)))
-                impl_->health.failed(*i, rc, h);
-        count_server_error();
-    }
+    // One server may fail part-way; the others' answers stand.
+    if (!impl_->mget_failed(*this, h, rc))
+        for (std::size_t server : servers) impl_->health.succeeded(server);
     return out;
 }
 

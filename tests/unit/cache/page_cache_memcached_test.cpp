@@ -87,16 +87,23 @@ TEST(PageCacheMemcached, MemcachedDyingUnderLoadCostsHitsNotAnswers) {
     env.kill(0);
     std::this_thread::sleep_for(500ms);
     auto* memcached = dynamic_cast<const MemcachedCache*>(host.cache.get());
-    EXPECT_EQ(memcached->dead_servers(), 1u);  // its keys are misses now
+    EXPECT_GT(host.cache->counters().server_errors.load(), 0u);  // its keys are misses now
     env.restart(0);
-    std::this_thread::sleep_for(1500ms);  // past retry_dead_after: refilled, then hit again
-    std::uint64_t hits_back = host.page_cache->counters().hits.load();
-    std::this_thread::sleep_for(300ms);
+    // Past retry_dead_after the server is tried again; then pages are refilled and
+    // hit. (The backend's own hits: a page shared by a fill in flight is no proof.)
+    bool hits_again = false;
+    std::uint64_t before = host.cache->counters().hits.load();
+    for (int i = 0; i < 50 && !hits_again; ++i) {
+        std::this_thread::sleep_for(200ms);
+        std::uint64_t now = host.cache->counters().hits.load();
+        hits_again = now - before > 20;
+        before = now;
+    }
     stop = true;
     for (auto& th : load) th.join();
     EXPECT_EQ(failed.load(), 0);
     EXPECT_GT(answered.load(), 100);
-    EXPECT_GT(host.page_cache->counters().hits.load(), hits_back);  // the cache is used again
+    EXPECT_TRUE(hits_again);  // the cache is used again
     EXPECT_EQ(memcached->dead_servers(), 0u);
 }
 

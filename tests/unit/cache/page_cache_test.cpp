@@ -218,7 +218,7 @@ TEST_F(PageCacheTest, InvalidatingANamespaceDropsAllItsPagesAtOnce) {
 TEST_F(PageCacheTest, StaleIsServedWhileOneRequestRevalidates) {
     get("/page");
     now_ += 10'000 + 1'000;  // stale, inside stale_while_revalidate
-    delay_ = 200;
+    delay_ = 1000;           // long enough for the request below even on a loaded machine
     std::thread refresher([this] { EXPECT_EQ(get("/page").body, "run 2 "); });
     while (runs_.load() < 2) std::this_thread::sleep_for(1ms);  // the refresh is running
     auto stale = get("/page");
@@ -318,7 +318,7 @@ TEST_F(PageCacheTest, AWaiterThatTimesOutRunsTheViewItself) {
     PageCacheOptions options;
     options.fill_timeout = 20ms;
     build(options);
-    delay_ = 300;
+    delay_ = 1000;
     std::thread leader([this] { get("/page"); });
     while (runs_.load() < 1) std::this_thread::sleep_for(1ms);
     auto waited = get("/page");
