@@ -114,6 +114,24 @@ TEST(Durability, SqliteSurvivesKilledWriters) {
     RecordProperty("acknowledged_inserts", int(acked.size()));
 }
 
+TEST(SqliteProcesses, TwoProcessesIncrementOneCounterAtomically) {
+    testing::TempDir dir(true);
+    std::string url = "sqlite://" + (dir.path() / "shared.db").string();
+    StoreOptions options;
+    options.url = url;
+    auto store = open_store(options);  // creates the file before the writers race
+    store->collection("durable").insert({{"_id", "counter"}, {"n", 0}});
+    Writer a = start_writer(url, "--inc=3000"), b = start_writer(url, "--inc=3000");
+    for (Writer* w : {&a, &b}) {
+        int status = 0;
+        waitpid(w->pid, &status, 0);
+        close(w->out);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            << "a writer failed (busy timeout?)";
+    }
+    EXPECT_EQ(store->collection("durable").get("counter")->at("n"), 6000);
+}
+
 class MongoDurability : public ::testing::Test {
   protected:
     void SetUp() override { FAMIGO_REQUIRE_BACKEND(testing::MongoBackend); }
