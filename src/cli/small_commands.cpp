@@ -70,7 +70,7 @@ int cmd_config(int argc, char** argv, char** envp) {
     if (fail_level && *fail_level != "warning" && *fail_level != "error")
         throw UsageError("--fail-level takes warning or error, got '" + *fail_level + "'");
     if (fail_level && !deploy) throw UsageError("--fail-level goes with --deploy");
-    std::cout << web::security::redact_secret_key(config.describe()) << "configuration OK\n";
+    std::cout << config.describe() << "configuration OK\n";
     if (!deploy) return 0;
     std::cout << "\n";
     size_t issues = web::security::print_deploy_check(config, std::cout);

@@ -232,8 +232,13 @@ const std::string& Config::origin(std::string_view key) const { return entry(key
 
 std::string Config::describe() const {
     std::string out;
-    for (const auto& [name, entry] : entries_)
-        out += name + " = " + format_value(entry.value) + "    # " + entry.origin + "\n";
+    for (const auto& [name, entry] : entries_) {
+        std::string value = format_value(entry.value);
+        if (entry.key->secret && !value.empty())
+            value = "(hidden, " + std::to_string(value.size()) +
+                    (value.size() == 1 ? " character)" : " characters)");
+        out += name + " = " + value + "    # " + entry.origin + "\n";
+    }
     return out;
 }
 

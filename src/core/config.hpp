@@ -36,6 +36,8 @@ struct Key {
     std::string help;
     // Optional extra validation; returns an error text, or nullopt when the value is fine.
     std::function<std::optional<std::string>(const Value&)> check;
+    // A secret (signing keys, passwords): describe() shows only its length.
+    bool secret = false;
 };
 
 class Schema {
@@ -74,7 +76,8 @@ public:
     const std::vector<std::string>& list(std::string_view key) const;
     const std::string& origin(std::string_view key) const;
 
-    // Every key with its effective value and origin, one per line, sorted.
+    // Every key with its effective value and origin, one per line, sorted;
+    // secret keys show "(hidden, N characters)" instead of their value.
     std::string describe() const;
 
 private:

@@ -87,22 +87,6 @@ std::vector<DeployWarning> deploy_check(const config::Config& config) {
     return found;
 }
 
-std::string redact_secret_key(std::string described) {
-    constexpr std::string_view prefix = "security.secret_key = ";
-    size_t start = described.starts_with(prefix) ? 0 : described.find("\n" + std::string(prefix));
-    if (start == std::string::npos) return described;
-    if (start != 0) ++start;  // past the newline
-    size_t value = start + prefix.size();
-    size_t end = described.find("    # ", value);  // describe() puts the origin after
-    size_t eol = described.find('\n', value);
-    if (end == std::string::npos || end > eol)
-        end = eol == std::string::npos ? described.size() : eol;
-    if (end > value)
-        described.replace(value, end - value,
-                          "(hidden, " + std::to_string(end - value) +
-                              (end - value == 1 ? " character)" : " characters)"));
-    return described;
-}
 
 size_t print_deploy_check(const config::Config& config, std::ostream& out) {
     auto warnings = deploy_check(config);

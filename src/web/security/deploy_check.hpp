@@ -20,9 +20,6 @@ struct DeployWarning {
 
 std::vector<DeployWarning> deploy_check(const config::Config& config);
 
-// Replaces the value of security.secret_key in Config::describe() text with
-// "(hidden, N characters)", so `config check` output can go to deploy logs.
-std::string redact_secret_key(std::string described);
 
 // Prints one line per warning and a count line; returns the number of warnings.
 size_t print_deploy_check(const config::Config& config, std::ostream& out);

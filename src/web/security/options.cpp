@@ -62,7 +62,8 @@ void define_config(config::Schema& schema) {
               "",
               "key that signs cookies and tokens (50+ random characters, the same on every host); "
               "empty makes a random one per process, with a warning",
-              {}})
+              {},
+              /*secret=*/true})
         .add({"security.hsts_seconds", Kind::Integer, "0",
               "Strict-Transport-Security max-age sent over https; 0 sends none", not_negative})
         .add({"security.hsts_include_subdomains",

@@ -155,3 +155,17 @@ TEST(Config, BooleansAndDurationsParseCommonSpellings) {
     EXPECT_FALSE(config.boolean("cache.enabled"));
     EXPECT_EQ(config.integer("server.header_timeout"), 120000);
 }
+
+TEST(Config, SecretValuesAreHiddenByDescribe) {
+    Schema schema;
+    schema.add({"app.password", Kind::String, "", "a secret", {}, /*secret=*/true})
+        .add({"app.name", Kind::String, "famigo", "not a secret", {}});
+    Sources sources;
+    sources.overrides.push_back({"app.password", "hunter2", "flag"});
+    auto config = Config::load(schema, sources);
+    EXPECT_EQ(config.str("app.password"), "hunter2");  // code still reads it
+    std::string text = config.describe();
+    EXPECT_EQ(text.find("hunter2"), std::string::npos);
+    EXPECT_NE(text.find("app.password = (hidden, 7 characters)    # flag"), std::string::npos) << text;
+    EXPECT_NE(text.find("app.name = famigo"), std::string::npos);
+}

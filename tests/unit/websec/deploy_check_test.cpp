@@ -76,16 +76,14 @@ TEST(DeployCheck, EachRiskHasItsLine) {
               std::string::npos);
 }
 
-TEST(DeployCheck, SecretKeyIsRedactedFromDescribe) {
+TEST(DeployCheck, SecretKeyIsHiddenByDescribe) {
     auto config = load({{"security.secret_key", "s3cr3t-value-that-must-not-leak", ""}});
-    std::string text = redact_secret_key(config.describe());
+    std::string text = config.describe();
     EXPECT_EQ(text.find("s3cr3t"), std::string::npos);
     EXPECT_NE(text.find("security.secret_key = (hidden, 31 characters)    # test"),
               std::string::npos)
         << text;
     EXPECT_NE(text.find("security.hsts_seconds = 0"), std::string::npos);
-    std::string empty = redact_secret_key(load({}).describe());
+    std::string empty = load({}).describe();
     EXPECT_NE(empty.find("security.secret_key =     # default"), std::string::npos) << empty;
-    EXPECT_EQ(redact_secret_key("security.secret_key = x"),
-              "security.secret_key = (hidden, 1 character)");
 }
