@@ -10,8 +10,8 @@ namespace famigo::ops {
 
 void define_debug_config(config::Schema& schema) {
     schema.add({"debug.test_routes", config::Kind::Boolean, "false",
-                "serve /_debug/sleep, /_debug/error and /_debug/echo (for tests only; never in "
-                "production)",
+                "serve the /_debug/ routes the integration tests drive (sleep, error, echo, "
+                "form, cache); for tests only, never in production",
                 {}});
 }
 
