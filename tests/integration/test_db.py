@@ -104,3 +104,17 @@ def test_backup_and_restore_round_trip(store_url, tmp_path):
     backup.write_bytes(backup.read_bytes()[:-10] + b"0123456789")
     damaged = famigo(target, "restore", str(backup), "--force")
     assert damaged.returncode == 1 and "damaged" in damaged.stderr
+
+
+def test_commands_have_help_and_usage_errors(tmp_path):
+    url = f"sqlite://{tmp_path}/h.db"
+    for command in ("db", "migrate", "backup", "restore"):
+        result = famigo(url, command, "--help")
+        assert result.returncode == 0 and f"usage: famigo {command}" in result.stdout
+    assert famigo(url, "db", "frobnicate", "x").returncode == 2
+    assert famigo(url, "db", "find").returncode == 2
+    assert famigo(url, "db", "find", "x", "--limit", "many").returncode == 2
+    assert famigo(url, "backup").returncode == 2
+    bad_url = subprocess.run([str(FAMIGO), "db", "count", "x", "--set", "store.url=redis://h/0"],
+                             capture_output=True, text=True)
+    assert bad_url.returncode == 1 and "store.url" in bad_url.stderr
