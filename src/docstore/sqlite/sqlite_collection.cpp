@@ -331,7 +331,8 @@ std::vector<IndexSpec> SqliteCollection::indexes() {
     indexed_paths(*db);
     std::lock_guard lock(mutex_);
     auto out = specs_;
-    std::sort(out.begin(), out.end(), [](const IndexSpec& a, const IndexSpec& b) { return a.name < b.name; });
+    std::sort(out.begin(), out.end(),
+              [](const IndexSpec& a, const IndexSpec& b) { return a.name < b.name; });
     return out;
 }
 
