@@ -37,7 +37,11 @@ bool equals_any(const std::vector<const Document*>& values, const Document& want
     return any_value(values, [&](const Document& v) { return values_equal(v, wanted); });
 }
 
+constexpr std::size_t kMaxRegexSubject = 32 * 1024;
+constexpr std::size_t kMaxRegexPattern = 1024;
+
 const std::regex& compiled(const std::string& pattern, const std::string& options) {
+    if (pattern.size() > kMaxRegexPattern) throw QueryError("a regex may be at most 1 KiB long");
     // Compiling is far dearer than matching; a filter runs on many documents.
     thread_local std::unordered_map<std::string, std::unique_ptr<std::regex>> cache;
     std::string key = options + '/' + pattern;
@@ -59,6 +63,11 @@ bool string_test(const Filter& f, const std::string& subject) {
     const std::string& operand = f.value().get_ref<const std::string&>();
     switch (f.op()) {
         case Op::Regex:
+            // std::regex recurses per character: bound what it sees so a
+            // pattern over a huge string fails clearly instead of blowing the stack.
+            if (subject.size() > kMaxRegexSubject)
+                throw QueryError("regex on '" + f.path() +
+                                 "': strings over 32 KiB cannot be searched with a regex");
             return std::regex_search(subject, compiled(operand, f.options()));
         case Op::IExact:
             return fold_case(subject) == fold_case(operand);

@@ -72,6 +72,15 @@ TEST(FilterJson, MongoFormKeepsValuesAsValues) {
     EXPECT_EQ(matches(parse_filter(to_mongo(g)), doc), matches(g, doc));
 }
 
+TEST(FilterJson, RegexOnHugeInputFailsCleanly) {
+    Document doc = {{"blob", std::string(1 << 20, 'a')}};
+    EXPECT_THROW(matches(parse_filter_text(R"({"blob": {"$regex": "(a|b)*c"}})"), doc), QueryError);
+    EXPECT_THROW(matches(field("blob").regex(std::string(2000, 'a')), Document{{"blob", "a"}}),
+                 QueryError);
+    EXPECT_TRUE(
+        matches(field("blob").contains("aaa"), doc));  // plain string operators have no limit
+}
+
 TEST(KeywordFilters, MongoEngineStyle) {
     Document doc = {
         {"rating", 4}, {"developer", {{"name", "Rovio Entertainment"}}}, {"tags", {"a", "b"}}};
