@@ -18,17 +18,33 @@ void App::error_page(int status, Response& response) {
 }
 
 bool App::answer_inline(const Router::Match&, Request& request, Response& response) const {
+    size_t run_after = 0;  // after() runs for middlewares [0, run_after)
     bool answered = false;
     try {
-        for (const auto& middleware : middleware_)
-            if ((answered = middleware->answer_inline(request, response))) break;
+        for (size_t i = request.middleware_entered; i < middleware_.size(); ++i) {
+            Middleware& middleware = *middleware_[i];
+            if (middleware.answer_inline(request, response)) {
+                answered = true;
+                run_after = i + 1;
+                break;
+            }
+            if (!middleware.runs_inline(request)) break;
+            request.middleware_entered = i + 1;
+            if (middleware.before(request, response)) {
+                answered = true;
+                run_after = i + 1;
+                break;
+            }
+        }
     } catch (const std::exception& e) {
-        log::error(std::string("middleware answer_inline() failed: ") + e.what());
+        log::error(std::string("middleware failed on the I/O thread: ") + e.what());
         response.reset();
-        return false;  // let the normal path answer
+        error_page(500, response);
+        answered = true;
+        run_after = request.middleware_entered;
     }
     if (!answered) return false;
-    for (size_t i = middleware_.size(); i-- > 0;) {
+    for (size_t i = run_after; i-- > 0;) {
         try {
             middleware_[i]->after(request, response);
         } catch (const std::exception& e) {
@@ -39,7 +55,7 @@ bool App::answer_inline(const Router::Match&, Request& request, Response& respon
 }
 
 void App::handle(const Router::Match& match, Request& request, Response& response) const {
-    size_t entered = 0;
+    size_t entered = request.middleware_entered;  // some may have run inline already
     bool answered = false;
     try {
         for (; entered < middleware_.size() && !answered; ++entered)

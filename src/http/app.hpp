@@ -25,8 +25,9 @@ public:
     // Runs middleware and the matched view. `match` comes from route().
     void handle(const Router::Match& match, Request& request, Response& response) const;
 
-    // For a Pool route, on the I/O thread: lets middleware answer without the
-    // pool (see Middleware::answer_inline). True when the response is complete.
+    // For a Pool route, on the I/O thread: runs the inline part of the chain
+    // (see Middleware). True when the response is complete; otherwise handle()
+    // continues from where it stopped, on the pool.
     bool answer_inline(const Router::Match& match, Request& request, Response& response) const;
 
     // Answers with a plain error page (also used by the server for 4xx/5xx it makes itself).

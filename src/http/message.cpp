@@ -54,6 +54,7 @@ void Request::reset() {
     secure = false;
     request_id = {};
     route = nullptr;
+    middleware_entered = 0;
     params.clear();
     body_storage.clear();
     field_count_ = 0;

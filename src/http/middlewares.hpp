@@ -22,6 +22,7 @@ namespace famigo::http {
 class RequestIdMiddleware : public Middleware {
 public:
     explicit RequestIdMiddleware(std::vector<std::string> trusted_proxies);
+    bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
     void after(Request& request, Response& response) override;
 
@@ -38,6 +39,7 @@ class ProxyMiddleware : public Middleware {
 public:
     explicit ProxyMiddleware(std::vector<std::string> trusted_proxies)
         : trusted_(std::move(trusted_proxies)) {}
+    bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
 
 private:
@@ -49,6 +51,7 @@ class HostMiddleware : public Middleware {
 public:
     HostMiddleware(std::vector<std::string> allowed_hosts, std::string canonical_host,
                    std::vector<std::string> redirect_hosts);
+    bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
 
 private:
@@ -65,6 +68,7 @@ public:
     // destination: "-" for stdout or a file path (opened for append).
     explicit AccessLogMiddleware(const std::string& destination);
     ~AccessLogMiddleware() override;
+    bool runs_inline(const Request&) const override { return true; }  // no before()
     void after(Request& request, Response& response) override;
     void flush();
 

@@ -62,6 +62,8 @@ public:
     const Route* route = nullptr;     // the matched route, or nullptr
     RouteParams params;
     std::chrono::steady_clock::time_point started;
+    // How many middlewares' before() already ran (on the I/O thread, see App).
+    size_t middleware_entered = 0;
 
     // Header access. Names compare case-insensitively.
     std::optional<std::string_view> header(std::string_view name) const;

@@ -61,6 +61,7 @@ class RequestMetrics : public http::Middleware {
 public:
     RequestMetrics(const http::Router& router, Registry& registry, const http::ServerStats& stats);
     ~RequestMetrics() override;
+    bool runs_inline(const http::Request&) const override { return true; }  // no before()
     void after(http::Request& request, http::Response& response) override;
 
     static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

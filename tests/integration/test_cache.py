@@ -76,3 +76,22 @@ def test_a_failing_view_is_covered_by_the_stale_page(famigo_server):
     assert (status, body) == (200, b"page key=f fill 1\n")
     assert raw_get(server, PAGE + "?key=never-cached")[0] == 500  # nothing stale to fall back on
     assert metric(server, "famigo_cache_stale_served_total", 'reason="error"') == 1
+
+
+def test_checks_before_the_page_cache_still_apply_to_cached_pages(famigo_server):
+    """A hit answered on the I/O thread has passed every earlier check: the
+    https redirect, Host validation and the proxy's X-Forwarded-Proto for HSTS."""
+    server = start(famigo_server, http__trusted_proxies="127.0.0.1", security__ssl_redirect=True,
+                   security__hsts_seconds=3600)
+    https = "X-Forwarded-Proto: https\r\n"
+    status, head, _ = raw_get(server, PAGE + "?key=h", https)
+    assert status == 200 and "max-age=3600" in head["strict-transport-security"]
+    status, head, _ = raw_get(server, PAGE + "?key=h", https)  # now a hit
+    assert status == 200 and "max-age=3600" in head["strict-transport-security"]
+    assert metric(server, "famigo_cache_hits_total", 'layer="page"') == 1
+    status, head, _ = raw_get(server, PAGE + "?key=h")  # plain http: redirected, not served
+    assert status == 301 and head["location"].startswith("https://")
+    status, _, _ = raw_get(server, PAGE + "?key=h", "Host: evil.example\r\n")
+    assert status == 400
+    # (the /_debug/cache/fills control is itself redirected to https here; /metrics is exempt)
+    assert metric(server, "famigo_cache_fills_total", 'layer="page"') == 1

@@ -73,20 +73,25 @@ class Csrf {
     CsrfOptions options_;
 };
 
+// GET, HEAD, OPTIONS and TRACE: the methods that must not change anything.
+bool is_safe_method(const http::Request& request);
+
 // Refuses unsafe requests (POST, PUT, PATCH, DELETE and unknown methods) of
 // matched, non-exempt routes with a 403 page naming the reason; a malformed
 // form body gets its 400/413 instead.
 class CsrfMiddleware : public http::Middleware {
   public:
     explicit CsrfMiddleware(std::shared_ptr<const Csrf> csrf) : csrf_(std::move(csrf)) {}
+    // Safe methods are never checked; an unsafe one may parse a large form body,
+    // which is work for the pool, not the I/O thread.
+    bool runs_inline(const http::Request& request) const override {
+        return is_safe_method(request);
+    }
     bool before(http::Request& request, http::Response& response) override;
 
   private:
     std::shared_ptr<const Csrf> csrf_;
 };
-
-// GET, HEAD, OPTIONS and TRACE: the methods that must not change anything.
-bool is_safe_method(const http::Request& request);
 
 // The 403 page (HTML, reason escaped).
 void csrf_failure_page(std::string_view reason, http::Response& response);

@@ -17,6 +17,7 @@ namespace famigo::web::security {
 class SecurityHeadersMiddleware : public http::Middleware {
   public:
     explicit SecurityHeadersMiddleware(const SecurityOptions& options);
+    bool runs_inline(const http::Request&) const override { return true; }
     bool before(http::Request& request, http::Response& response) override;
     void after(http::Request& request, http::Response& response) override;
 

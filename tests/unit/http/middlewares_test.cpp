@@ -200,22 +200,63 @@ private:
 };
 }  // namespace
 
-TEST(App, AnswerInlineSkipsViewButRunsEveryAfter) {
+namespace {
+// A middleware whose before() is cheap: it may run on the I/O thread.
+class InlineRecorder : public Recorder {
+public:
+    using Recorder::Recorder;
+    bool runs_inline(const Request&) const override { return true; }
+};
+}  // namespace
+
+TEST(App, InlineChainRunsChecksBeforeAnAnswerAndEveryAfterOfThem) {
     std::string log;
     App app;
     app.router().add("x", "/x", [&log](Request&, Response&) { log += "view"; });
-    app.use(std::make_shared<Recorder>(log, "a"));
+    app.use(std::make_shared<InlineRecorder>(log, "a"));
     app.use(std::make_shared<InlineAnswer>(log));
     app.use(std::make_shared<Recorder>(log, "c"));
-    auto ids = std::make_shared<RequestIdMiddleware>(std::vector<std::string>{});
-    app.use(ids);
     Request request;
     request.method = Method::Get;
     request.path = "/x";
     Response response;
     auto match = app.route(request);
     EXPECT_TRUE(app.answer_inline(match, request, response));
-    EXPECT_EQ(log, "inline-c-inline-a");
+    EXPECT_EQ(log, "+ainline-inline-a");  // c's before() never ran, so neither does its after()
     EXPECT_EQ(response.body, "cached");
-    EXPECT_TRUE(response.header("X-Request-Id").has_value());  // assigned in after()
+}
+
+TEST(App, InlineCheckThatAnswersStopsTheChain) {
+    std::string log;
+    App app;
+    app.router().add("x", "/x", [&log](Request&, Response&) { log += "view"; });
+    app.use(std::make_shared<InlineRecorder>(log, "a"));
+    app.use(std::make_shared<InlineRecorder>(log, "refuse", true));
+    app.use(std::make_shared<InlineAnswer>(log));
+    Request request;
+    request.method = Method::Get;
+    request.path = "/x";
+    Response response;
+    EXPECT_TRUE(app.answer_inline(app.route(request), request, response));
+    EXPECT_EQ(log, "+a+refuse-refuse-a");  // a refusal is never bypassed by a cached answer
+    EXPECT_EQ(response.status, 403);
+}
+
+TEST(App, PoolContinuesWhereTheInlineChainStopped) {
+    std::string log;
+    App app;
+    app.router().add("x", "/x", [&log](Request&, Response& r) { log += "view"; r.text(200, "v"); });
+    app.use(std::make_shared<InlineRecorder>(log, "a"));
+    app.use(std::make_shared<Recorder>(log, "b"));  // may block: the pool's work
+    app.use(std::make_shared<InlineRecorder>(log, "c"));
+    Request request;
+    request.method = Method::Get;
+    request.path = "/x";
+    Response response;
+    auto match = app.route(request);
+    EXPECT_FALSE(app.answer_inline(match, request, response));
+    EXPECT_EQ(log, "+a");
+    EXPECT_EQ(request.middleware_entered, 1u);
+    app.handle(match, request, response);  // on the pool
+    EXPECT_EQ(log, "+a+b+cview-c-b-a");  // a's before() ran once, every after() once
 }
