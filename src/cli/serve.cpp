@@ -8,6 +8,8 @@
 #include "cache/metrics.hpp"
 #include "cache/page/page_cache.hpp"
 #include "cli/commands.hpp"
+#include "docstore/config.hpp"
+#include "docstore/store.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -55,9 +57,18 @@ int cmd_serve(int argc, char** argv, char** envp) {
     log::info("cache: " + cache->describe() +
               (page_cache->answers_inline() ? " (page cache hits on the I/O threads)" : ""));
 
+    // The document store, likewise built before the app. Readiness pings it, so
+    // a load balancer stops sending traffic while it is unreachable.
+    std::unique_ptr<docstore::Store> store = docstore::open_store(docstore::store_options(config));
+    log::info("store: " + std::string(store->backend()));  // not the URL: it may hold a password
+
     http::App app;
     ops::Registry registry;
     ops::Health health;
+    health.add_probe("store", [&store]() -> std::optional<std::string> {
+        store->ping();  // throws docstore::Unavailable; Health turns that into a problem line
+        return std::nullopt;
+    });
     health.install(app.router(), registry);
 
     assets::StaticFiles static_files(assets::asset_options(config));

@@ -234,3 +234,12 @@ def test_metrics_exposition(server):
 def test_request_id_header_is_unique(server):
     ids = {server.get("/healthz")[1]["X-Request-Id"] for _ in range(5)}
     assert len(ids) == 5
+
+
+def test_readiness_reports_an_unreachable_store(famigo_server, tmp_path):
+    down = famigo_server(store__url="mongodb://127.0.0.1:9/famigo", store__timeout="300ms")
+    status, _, body = down.get("/readyz")
+    assert status == 503 and b"store: " in body
+    assert down.get("/healthz")[0] == 200  # alive all the same
+    up = famigo_server(store__url=f"sqlite://{tmp_path}/ready.db")
+    assert up.get("/readyz")[0] == 200
