@@ -1,3 +1,4 @@
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -122,6 +123,9 @@ void print_overview(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv, char** envp) {
+    // A peer that closes its socket must be an error on the write, not a
+    // process kill: sendfile(2) has no MSG_NOSIGNAL, so SIGPIPE is ignored.
+    std::signal(SIGPIPE, SIG_IGN);
     if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h" ||
         std::string_view(argv[1]) == "help") {
         print_overview(std::cout);

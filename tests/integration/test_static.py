@@ -135,6 +135,22 @@ def test_large_file_whole(server):
     assert body == BIG
 
 
+def test_client_gone_mid_sendfile_leaves_server_up(server):
+    # A reader that resets the connection while a large file is still going
+    # out makes sendfile(2) fail with EPIPE; that must not kill the process.
+    import struct
+    for _ in range(20):
+        sock = socket.create_connection((server.host, server.port), timeout=10)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(f"GET /static/big.bin HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
+        sock.recv(1024)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # reset with unread data
+    status, _, body = raw_request(server, "/static/big.bin")
+    assert status == 200 and body == BIG
+    assert server.proc.poll() is None
+
+
 def test_gzip_and_brotli_negotiation(server, site):
     original = (site["build"] / "css/site.css").read_bytes()
     status, headers, body = raw_request(server, "/static/css/site.css",
