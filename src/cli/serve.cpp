@@ -2,6 +2,8 @@
 #include <iostream>
 #include <memory>
 
+#include "apps/catalog/catalog.hpp"
+#include "apps/site/site.hpp"
 #include "assets/static_files.hpp"
 #include "cache/debug_routes.hpp"
 #include "cache/factory.hpp"
@@ -61,6 +63,10 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // a load balancer stops sending traffic while it is unreachable.
     std::unique_ptr<docstore::Store> store = docstore::open_store(docstore::store_options(config));
     log::info("store: " + std::string(store->backend()));  // not the URL: it may hold a password
+    // Every app's models, their collections and indexes created (idempotent).
+    docstore::ModelRegistry models;
+    apps::catalog::register_models(models);
+    docstore::migrate(*store, models);
 
     http::App app;
     ops::Registry registry;
@@ -78,6 +84,14 @@ int cmd_serve(int argc, char** argv, char** envp) {
             static_files.serve(request, response);
         },
         http::Execution::Inline);
+    // The product apps share one Site: templates, store, cache, security, router.
+    apps::Site site{config, *store, models, *cache, *page_cache, static_files, security,
+                    app.router(), apps::make_template_engine(config, app.router(), static_files, *cache),
+                    {}};
+    app.set_not_found([&site](http::Request& request, http::Response& response) {
+        site.not_found(request, response);
+    });
+
     if (config.boolean("debug.test_routes")) {
         log::warn("debug.test_routes is on: /_debug/ routes are served");
         ops::install_debug_routes(app.router());

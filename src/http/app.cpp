@@ -66,6 +66,8 @@ void App::handle(const Router::Match& match, Request& request, Response& respons
             } else if (match.method_not_allowed) {
                 error_page(405, response);
                 response.set_header("Allow", allowed_methods_text(match.allowed));
+            } else if (not_found_) {
+                not_found_(request, response);
             } else {
                 error_page(404, response);
             }

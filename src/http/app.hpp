@@ -18,6 +18,9 @@ public:
     Router& router() { return router_; }
     const Router& router() const { return router_; }
     void use(std::shared_ptr<Middleware> middleware) { middleware_.push_back(std::move(middleware)); }
+    // Answers requests no route matches (a friendly 404 page). It runs on the
+    // I/O thread, so it must not block. Unset: a plain-text 404.
+    void set_not_found(Handler handler) { not_found_ = std::move(handler); }
 
     // Finds the route (and where it must run) before any work is done.
     Router::Match route(Request& request) const;
@@ -36,6 +39,7 @@ public:
 private:
     Router router_;
     std::vector<std::shared_ptr<Middleware>> middleware_;
+    Handler not_found_;
 };
 
 }  // namespace famigo::http

@@ -203,12 +203,15 @@ Router::Match Router::match(Method method, std::string_view path, RouteParams& p
     return result;
 }
 
-std::string Router::reverse(
-    std::string_view name,
-    std::initializer_list<std::pair<std::string_view, std::string_view>> params) const {
+const Route* Router::find(std::string_view name) const {
     auto it = by_name_.find(std::string(name));
-    if (it == by_name_.end()) throw Error("reverse: no route named '" + std::string(name) + "'");
-    const Route& route = *it->second;
+    return it == by_name_.end() ? nullptr : it->second;
+}
+
+std::string Router::reverse(std::string_view name, std::span<const ReverseParam> params) const {
+    const Route* found = find(name);
+    if (!found) throw Error("reverse: no route named '" + std::string(name) + "'");
+    const Route& route = *found;
     std::string out;
     for (const auto& segment : route.segments) {
         out += '/';

@@ -7,6 +7,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,9 +69,13 @@ public:
 
     // Builds the path for a named route; throws famigo::Error if the name is
     // unknown, a parameter is missing, or a value does not fit its converter.
-    std::string reverse(std::string_view name,
-                        std::initializer_list<std::pair<std::string_view, std::string_view>>
-                            params = {}) const;
+    using ReverseParam = std::pair<std::string_view, std::string_view>;
+    std::string reverse(std::string_view name, std::initializer_list<ReverseParam> params = {}) const {
+        return reverse(name, std::span<const ReverseParam>(params.begin(), params.size()));
+    }
+    std::string reverse(std::string_view name, std::span<const ReverseParam> params) const;
+    // The route of that name, or nullptr.
+    const Route* find(std::string_view name) const;
 
     const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 

@@ -1,0 +1,59 @@
+#include "apps/site/site.hpp"
+
+#include <string>
+
+#include "assets/static_files.hpp"
+#include "cache/fragments/template_fragments.hpp"
+#include "web/template/config.hpp"
+#include "web/template/engine.hpp"
+
+namespace famigo::apps {
+
+void Site::render(const http::Request& request, http::Response& response, std::string_view name,
+                  nlohmann::json context, int status) const {
+    context["request_path"] = std::string(request.path);
+    for (const auto& processor : context_processors) processor(request, context);
+    response.text(status, templates->render(std::string(name), context), "text/html; charset=utf-8");
+}
+
+void Site::not_found(const http::Request& request, http::Response& response) const {
+    render(request, response, "404.html", nlohmann::json::object(), 404);
+}
+
+std::shared_ptr<const web::tmpl::Engine> make_template_engine(const config::Config& config,
+                                                              const http::Router& router,
+                                                              const assets::StaticFiles& static_files,
+                                                              cache::Cache& cache) {
+    web::tmpl::EngineOptions options = web::tmpl::engine_options(config);
+    options.url_resolver = [&router](std::string_view name, std::span<const web::tmpl::Value> args,
+                                     std::span<const std::pair<std::string, web::tmpl::Value>> kwargs)
+        -> std::optional<std::string> {
+        const http::Route* route = router.find(name);
+        if (!route) return std::nullopt;
+        // Positional arguments fill the route's parameters in order, as Django's args.
+        std::vector<std::string> texts;
+        std::vector<http::Router::ReverseParam> params;
+        texts.reserve(args.size() + kwargs.size());
+        std::size_t next_arg = 0;
+        for (const auto& segment : route->segments) {
+            if (segment.converter == http::Route::Converter::Literal || next_arg >= args.size()) continue;
+            texts.push_back(args[next_arg++].str());
+            params.emplace_back(segment.text, texts.back());
+        }
+        if (next_arg != args.size()) return std::nullopt;
+        for (const auto& [key, value] : kwargs) {
+            texts.push_back(value.str());
+            params.emplace_back(key, texts.back());
+        }
+        try {
+            return router.reverse(name, params);
+        } catch (const std::exception&) {
+            return std::nullopt;  // the tag reports NoReverseMatch with the name
+        }
+    };
+    options.static_url = [&static_files](std::string_view path) { return static_files.url(path); };
+    options.fragment_cache = std::make_shared<cache::TemplateFragmentCache>(cache);
+    return std::make_shared<const web::tmpl::Engine>(std::move(options));
+}
+
+}  // namespace famigo::apps

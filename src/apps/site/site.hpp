@@ -1,0 +1,60 @@
+// What every product app (catalog, accounts, ...) is given at start-up: the
+// store, the cache, the template engine, the security helpers and the router,
+// plus the few helpers views share (render a page, a friendly 404). `serve`
+// builds one Site after the components it points to and before the server
+// starts; apps keep a reference to it (it outlives the server).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "http/router.hpp"
+
+namespace famigo {
+namespace config { class Config; }
+namespace docstore { class Store; class ModelRegistry; }
+namespace cache { class Cache; class PageCache; }
+namespace assets { class StaticFiles; }
+namespace web::tmpl { class Engine; }
+namespace web::security { struct WebSecurity; }
+}  // namespace famigo
+
+namespace famigo::apps {
+
+// Adds request-dependent values to every page's context (e.g. "user").
+using ContextProcessor = std::function<void(const http::Request&, nlohmann::json& context)>;
+
+struct Site {
+    const config::Config& config;
+    docstore::Store& store;
+    docstore::ModelRegistry& models;
+    cache::Cache& cache;
+    cache::PageCache& page_cache;
+    const assets::StaticFiles& static_files;
+    const web::security::WebSecurity& security;
+    http::Router& router;
+    std::shared_ptr<const web::tmpl::Engine> templates;
+    std::vector<ContextProcessor> context_processors;
+
+    // Renders a template into an HTML answer. The context gains "request_path"
+    // and whatever the context processors add.
+    void render(const http::Request& request, http::Response& response, std::string_view name,
+                nlohmann::json context, int status = 200) const;
+    // The friendly 404 page (templates/404.html).
+    void not_found(const http::Request& request, http::Response& response) const;
+};
+
+// The template engine for the site: templates.dirs / templates.debug, {% url %}
+// through the router (names and positional or keyword arguments, as Django),
+// {% static %} through the static files' manifest, {% cache %} on `cache`.
+std::shared_ptr<const web::tmpl::Engine> make_template_engine(const config::Config& config,
+                                                              const http::Router& router,
+                                                              const assets::StaticFiles& static_files,
+                                                              cache::Cache& cache);
+
+}  // namespace famigo::apps
