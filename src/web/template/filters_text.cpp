@@ -60,29 +60,41 @@ std::string truncate_chars(std::string_view s, std::int64_t length) {
     return std::string(s);
 }
 
-std::vector<std::string> py_split(std::string_view s) {
-    std::vector<std::string> words;
-    std::string cur;
+// Python's str.split(): the words between runs of Unicode whitespace, as views
+// into `s`. Stops after `max_words` words (truncatewords only needs to know
+// whether there are more than it keeps).
+std::vector<std::string_view> py_split(std::string_view s,
+                                       std::size_t max_words = std::size_t(-1)) {
+    std::vector<std::string_view> words;
+    std::size_t begin = std::string_view::npos;  // start of the current word
     for (std::size_t i = 0; i < s.size();) {
         std::size_t start = i;
         char32_t c = text::next_cp(s, i);
         if (text::is_space(c)) {
-            if (!cur.empty()) words.push_back(std::move(cur));
-            cur.clear();
-        } else {
-            cur.append(s.substr(start, i - start));
+            if (begin != std::string_view::npos) {
+                words.push_back(s.substr(begin, start - begin));
+                begin = std::string_view::npos;
+                if (words.size() >= max_words) return words;
+            }
+        } else if (begin == std::string_view::npos) {
+            begin = start;
         }
     }
-    if (!cur.empty()) words.push_back(std::move(cur));
+    if (begin != std::string_view::npos) words.push_back(s.substr(begin));
     return words;
 }
 
 std::string truncate_words(std::string_view s, std::int64_t length) {
-    auto words = py_split(s);
+    // With length >= 0 only the first length + 1 words matter: whether there
+    // is one more decides the ellipsis. A negative length counts from the end.
+    auto words = length >= 0 ? py_split(s, std::size_t(length) + 1) : py_split(s);
     auto n = std::int64_t(words.size());
     auto join = [&](std::int64_t count) {
         std::string out;
-        for (std::int64_t i = 0; i < count; ++i) out += (i ? " " : "") + words[std::size_t(i)];
+        for (std::int64_t i = 0; i < count; ++i) {
+            if (i) out += ' ';
+            out += words[std::size_t(i)];
+        }
         return out;
     };
     if (n > length) {
