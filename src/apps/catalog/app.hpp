@@ -113,18 +113,21 @@ struct App {
                 .field("review_drool", &App::review_drool, {.max_length = 5000})
                 .field("approved", &App::approved)
                 .field("published", &App::published)
-                // Every browse filter and sort key, and the autocomplete prefix range.
-                .index("platform")
-                .index("age_band")
-                .index("free")
-                .index("category")
-                .index("descriptors.ads")
-                .index("descriptors.in_app_purchases")
-                .index("approved")
-                .index("-rating")
-                .index("-installs")
-                .index("-last_updated")
-                .index("title_key");
+                // Listings always ask for published apps, so every index starts
+                // with `published`: counts are read from an index alone, and each
+                // listing order is one compound index, read in order, not sorted.
+                .index("published,platform")
+                .index("published,age_band")
+                .index("published,free")
+                .index("published,category")
+                .index("published,descriptors.ads")
+                .index("published,descriptors.in_app_purchases")
+                .index("published,approved,-rating_count,title_key")
+                .index("published,-rating,-rating_count,title_key")
+                .index("published,-installs,-rating_count,title_key")
+                .index("published,-last_updated,title_key")
+                .index("published,-rating_count,title_key")
+                .index("published,title_key");  // also the autocomplete's prefix range
         return m;
     }
 };

@@ -17,6 +17,11 @@ void Site::render(const http::Request& request, http::Response& response, std::s
 }
 
 void Site::not_found(const http::Request& request, http::Response& response) const {
+    if (request.path.starts_with("/api/")) {  // API clients get the API's error shape
+        nlohmann::json error = {{"code", "not_found"}, {"message", "no such API endpoint"}, {"field", nullptr}};
+        response.text(404, nlohmann::json{{"error", error}}.dump() + "\n", "application/json");
+        return;
+    }
     render(request, response, "404.html", nlohmann::json::object(), 404);
 }
 

@@ -1,0 +1,19 @@
+// How an App is shown: one JSON shape for the API and the templates (the
+// public fields plus a few display helpers), so pages and API never drift.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "apps/catalog/app.hpp"
+
+namespace famigo::apps::catalog {
+
+// Public fields (not source_id or title_key) plus "url" (the page path),
+// "price_text" ("Free", "$4.99", "4.99 EUR"), "platform_name" and
+// "age_label".
+nlohmann::json present(const App& app);
+
+std::string price_text(double price, std::string_view currency, bool free);
+std::string category_name(std::string_view slug);  // "art-and-design" -> "Art and design"
+
+}  // namespace famigo::apps::catalog

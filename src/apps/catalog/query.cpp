@@ -1,0 +1,197 @@
+#include "apps/catalog/query.hpp"
+
+#include <charconv>
+
+#include "apps/catalog/app.hpp"
+#include "docstore/value.hpp"
+#include "web/security/form_data.hpp"
+
+namespace famigo::apps::catalog {
+namespace {
+
+using docstore::Document;
+using docstore::field;
+
+const std::vector<std::string> kSorts = {"rating", "installs", "newest", "title"};
+const std::vector<std::string> kBooleans = {"1", "0", "true", "false"};
+
+bool is_one_of(std::string_view value, const std::vector<std::string>& allowed) {
+    for (const auto& a : allowed)
+        if (a == value) return true;
+    return false;
+}
+
+std::string joined(const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+    return out;
+}
+
+std::string pick(std::string_view name, std::string_view value, const std::vector<std::string>& allowed) {
+    if (!is_one_of(value, allowed))
+        throw BadParameter(std::string(name), "'" + std::string(name) + "' must be one of " +
+                                                  joined(allowed) + " (got '" + std::string(value) + "')");
+    return std::string(value);
+}
+
+bool boolean(std::string_view name, std::string_view value) {
+    return pick(name, value, kBooleans) == "1" || value == "true";
+}
+
+std::int64_t integer(std::string_view name, std::string_view value, std::int64_t lo, std::int64_t hi) {
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || end != value.data() + value.size())
+        throw BadParameter(std::string(name), "'" + std::string(name) + "' must be a whole number (got '" +
+                                                  std::string(value) + "')");
+    if (n < lo || n > hi)
+        throw BadParameter(std::string(name), "'" + std::string(name) + "' must be between " +
+                                                  std::to_string(lo) + " and " + std::to_string(hi) +
+                                                  " (got " + std::to_string(n) + ")");
+    return n;
+}
+
+void append_param(std::string& out, std::string_view name, std::string_view value) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += out.empty() ? "" : "&";
+    out += name;
+    out += '=';
+    for (unsigned char c : value) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '-' || c == '_' || c == '.' || c == '~';
+        if (plain) {
+            out += static_cast<char>(c);
+        } else if (c == ' ') {
+            out += '+';
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+}
+
+constexpr std::size_t kMaxPrefix = 100;
+
+}  // namespace
+
+const std::vector<ParameterSpec>& listing_parameters() {
+    static const std::vector<ParameterSpec> specs = {
+        {"platform", "string", kPlatforms, "Only apps for this platform."},
+        {"age", "string", kAgeBands,
+         "Only apps suitable for this age band: rated for it or for younger children."},
+        {"price", "string", {"free", "paid"}, "Only free or only paid apps."},
+        {"category", "string", {}, "Only apps of this category slug (e.g. education, games)."},
+        {"no_ads", "boolean", kBooleans, "1: only apps reviewed as showing no ads."},
+        {"no_iap", "boolean", kBooleans, "1: only apps reviewed as having no in-app purchases."},
+        {"approved", "boolean", kBooleans, "1: only Famigo APProved apps."},
+        {"q", "string", {}, "Title prefix (case-insensitive), at most 100 characters."},
+        {"sort", "string", kSorts,
+         "rating (highest first), installs (most first), newest (last updated first) or title (A-Z).",
+         {}, {}, {}, "rating"},
+        {"page", "integer", {}, "Page number, from 1.", 1, 100000, 1},
+        {"per_page", "integer", {}, "Apps per page.", 1, kMaxPerPage, 20},
+    };
+    return specs;
+}
+
+ListingQuery parse_listing_query(std::string_view query_string) {
+    web::security::FormData params;
+    try {
+        params = web::security::parse_urlencoded(query_string, web::security::FormLimits{});
+    } catch (const web::security::BadForm& e) {
+        throw BadParameter("", std::string("malformed query string: ") + e.what());
+    }
+    ListingQuery query;
+    for (const auto& [name, value] : params.fields()) {
+        if (value.empty()) continue;  // an empty form field means "any"
+        if (name == "platform") query.platform = pick(name, value, kPlatforms);
+        else if (name == "age") query.age = pick(name, value, kAgeBands);
+        else if (name == "price") query.price = pick(name, value, {"free", "paid"});
+        else if (name == "category") {
+            bool ok = value.size() <= 60;
+            for (char c : value) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+            if (!ok) throw BadParameter(name, "'category' must be a category slug such as 'education'");
+            query.category = value;
+        } else if (name == "no_ads") query.no_ads = boolean(name, value);
+        else if (name == "no_iap") query.no_iap = boolean(name, value);
+        else if (name == "approved") query.approved = boolean(name, value);
+        else if (name == "q") {
+            if (value.size() > kMaxPrefix) throw BadParameter(name, "'q' is longer than 100 characters");
+            query.q = value;
+        } else if (name == "sort") query.sort = pick(name, value, kSorts);
+        else if (name == "page") query.page = integer(name, value, 1, 100000);
+        else if (name == "per_page") query.per_page = integer(name, value, 1, kMaxPerPage);
+    }
+    return query;
+}
+
+std::string ListingQuery::query_string(std::int64_t for_page) const {
+    std::string out;
+    if (!platform.empty()) append_param(out, "platform", platform);
+    if (!age.empty()) append_param(out, "age", age);
+    if (!price.empty()) append_param(out, "price", price);
+    if (!category.empty()) append_param(out, "category", category);
+    if (no_ads) append_param(out, "no_ads", "1");
+    if (no_iap) append_param(out, "no_iap", "1");
+    if (approved) append_param(out, "approved", "1");
+    if (!q.empty()) append_param(out, "q", q);
+    if (sort != "rating") append_param(out, "sort", sort);
+    if (per_page != 20) append_param(out, "per_page", std::to_string(per_page));
+    if (for_page != 1) append_param(out, "page", std::to_string(for_page));
+    return out;
+}
+
+docstore::Filter listing_filter(const ListingQuery& query) {
+    docstore::Filter filter = field("published") == true;
+    if (!query.platform.empty()) filter = filter && field("platform") == query.platform;
+    if (!query.age.empty()) {
+        std::vector<Document> bands;
+        for (const auto& band : kAgeBands) {
+            bands.emplace_back(band);
+            if (band == query.age) break;
+        }
+        filter = filter && field("age_band").in(std::move(bands));
+    }
+    if (query.price == "free") filter = filter && field("free") == true;
+    if (query.price == "paid") filter = filter && field("free") == false;
+    if (!query.category.empty()) filter = filter && field("category") == query.category;
+    if (query.no_ads) filter = filter && field("descriptors.ads") == "no";
+    if (query.no_iap) filter = filter && field("descriptors.in_app_purchases") == "no";
+    if (query.approved) filter = filter && field("approved") == true;
+    if (!query.q.empty()) filter = filter && title_prefix_filter(query.q);
+    return filter;
+}
+
+std::string listing_order(const ListingQuery& query) {
+    if (query.sort == "installs") return "-installs,-rating_count,title_key";
+    if (query.sort == "newest") return "-last_updated,title_key";
+    if (query.sort == "title") return "title_key";
+    return "-rating,-rating_count,title_key";
+}
+
+std::string fold_title(std::string_view title) {
+    std::string folded = docstore::fold_case(title);
+    std::string out;
+    out.reserve(folded.size());
+    for (char c : folded) {
+        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+        if (space) {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+docstore::Filter title_prefix_filter(std::string_view prefix) {
+    std::string low = fold_title(prefix);
+    // Every string starting with `low` sorts in [low, low + U+10FFFF): a range
+    // the title_key index answers without a scan.
+    std::string high = low + "\xF4\x8F\xBF\xBF";
+    return field("title_key") >= low && field("title_key") < high;
+}
+
+}  // namespace famigo::apps::catalog

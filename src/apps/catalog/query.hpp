@@ -1,0 +1,74 @@
+// What a catalog listing asks for — filters, sort and page — parsed from a
+// query string, and the one table of filters that the browse page, the API
+// and the OpenAPI document all read, so they cannot disagree.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "docstore/filter.hpp"
+
+namespace famigo::apps::catalog {
+
+// A query parameter with a value the catalog does not accept (HTTP 400).
+class BadParameter : public Error {
+  public:
+    BadParameter(std::string field, const std::string& message)
+        : Error(message), field_(std::move(field)) {}
+    const std::string& field() const { return field_; }
+
+  private:
+    std::string field_;
+};
+
+// One accepted query parameter, described for people and for OpenAPI.
+struct ParameterSpec {
+    std::string name;
+    std::string type;                 // "string" | "integer" | "boolean"
+    std::vector<std::string> values;  // allowed values ("" = free text)
+    std::string description;
+    std::optional<std::int64_t> minimum, maximum, default_integer;
+    std::string default_text;
+};
+
+// Every listing parameter, in the order the docs show them.
+const std::vector<ParameterSpec>& listing_parameters();
+
+struct ListingQuery {
+    std::string platform;   // "" = any
+    std::string age;        // "" = any; else suitable for that band (that band or younger)
+    std::string price;      // "" | "free" | "paid"
+    std::string category;   // "" = any
+    bool no_ads = false;
+    bool no_iap = false;
+    bool approved = false;
+    std::string q;          // title prefix
+    std::string sort = "rating";
+    std::int64_t page = 1;
+    std::int64_t per_page = 20;
+
+    // The query's canonical query string for `page` (no defaults, stable
+    // order): links for paging and filters.
+    std::string query_string(std::int64_t for_page) const;
+};
+
+inline constexpr std::int64_t kMaxPerPage = 100;
+
+// Throws BadParameter naming the first bad field; unknown parameters are
+// ignored (utm_*, cache busters), as browsers and proxies add them.
+ListingQuery parse_listing_query(std::string_view query_string);
+
+docstore::Filter listing_filter(const ListingQuery& query);
+std::string listing_order(const ListingQuery& query);
+
+// The folding the importer applies to titles (lower case, single spaces),
+// so prefix lookups compare like with like.
+std::string fold_title(std::string_view title);
+// A filter for title_key starting with the folded prefix, as an index range.
+docstore::Filter title_prefix_filter(std::string_view prefix);
+
+}  // namespace famigo::apps::catalog
