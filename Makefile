@@ -14,9 +14,11 @@ build: setup
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j$(JOBS)
 
-# The site on the embedded default, on http://127.0.0.1:8000 (Ctrl-C drains and stops).
+# The site on the embedded default, on http://127.0.0.1:8000 (Ctrl-C drains and stops);
+# the demo catalog (data/) is imported the first time, into an empty store.
 run: build
 	$(BIN) collectstatic --config conf/famigo.toml >/dev/null
+	$(BIN) import --if-empty --config conf/famigo.toml data/
 	$(BIN) serve --config conf/famigo.toml
 
 # Every test: unit, integration against the real binary, the sanitizer build, a fuzz run.

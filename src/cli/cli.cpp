@@ -107,6 +107,24 @@ Checks SRC against SRC.sha256, then loads every document and index into
 store.url. Refuses a store that holds documents unless --force.
 )",
      cmd_restore},
+    {"import", "import the demo catalog from Google Play / App Store CSV exports",
+     R"(usage: famigo import [--if-empty] [--quiet] PATH...
+
+Reads each PATH (a CSV file, or a folder: its *.csv files by name) as a Google
+Play (googleplaystore.csv) or App Store (AppleStore.csv) export, told apart by
+the header row, and loads it into the apps collection of store.url (creating
+its indexes first). Idempotent: apps are matched by source_id; a re-import
+inserts nothing and updates only store fields that changed (never the slug nor
+editorial fields). Rows that cannot be mapped are rejected and listed as
+FILE:LINE: rejected: REASON. When anything changed, meta/catalog's generation
+is incremented. Progress goes to stderr (a bar on a terminal, otherwise a line
+every 2,000 rows); the summary to stdout. See docs/catalog.md.
+  --if-empty   do nothing (and say so) when the apps collection holds documents
+  --quiet      no progress output
+Exit codes: 0 imported (even with rejected rows), 1 a file is missing,
+unreadable or not a known export, 2 usage error.
+)",
+     cmd_import},
     {"version", "print the version", "usage: famigo version\n", cmd_version},
 };
 

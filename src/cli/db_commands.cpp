@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "apps/catalog/catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/strings.hpp"
@@ -151,9 +152,9 @@ int cmd_restore(int argc, char** argv, char** envp) {
     return 0;
 }
 
-void register_models(docstore::ModelRegistry&) {
-    // Product apps register their models here as they arrive, e.g.
-    // catalog::register_models(registry).
+void register_models(docstore::ModelRegistry& registry) {
+    // Product apps register their models here as they arrive.
+    apps::catalog::register_models(registry);
 }
 
 }  // namespace famigo::cli
