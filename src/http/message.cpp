@@ -55,6 +55,7 @@ void Request::reset() {
     request_id = {};
     route = nullptr;
     middleware_entered = 0;
+    extension.reset();
     params.clear();
     body_storage.clear();
     field_count_ = 0;

@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,11 @@ public:
     std::chrono::steady_clock::time_point started;
     // How many middlewares' before() already ran (on the I/O thread, see App).
     size_t middleware_entered = 0;
+    // One slot for per-request state of a layer above http (web/auth keeps the
+    // session and the user there), so it dies with the request; reset() empties
+    // it. Mutable: that state is filled lazily, also through const Requests
+    // (context processors). Only the thread handling the request touches it.
+    mutable std::shared_ptr<void> extension;
 
     // Header access. Names compare case-insensitively.
     std::optional<std::string_view> header(std::string_view name) const;
