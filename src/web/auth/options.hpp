@@ -1,0 +1,39 @@
+// Configuration of sessions ([session]) and of login ([auth]), and the options
+// structs the rest of this module is built from:
+//   session.engine                 "cache" (default) or "store" (the document store)
+//   session.cookie_name            "sessionid", Django's
+//   session.age                    lifetime of a session since its last write (2 weeks)
+//   auth.throttle_window           failed logins are counted over this window (15m)
+//   auth.max_failures_per_account  at this many, the account refuses logins (5)
+//   auth.max_failures_per_address  at this many, the client address does (20)
+// The cookie's Secure and SameSite come from security.session_cookie_secure and
+// security.cookie_samesite.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "core/config.hpp"
+
+namespace famigo::web::auth {
+
+enum class SessionEngine { Cache, Store };
+
+struct SessionOptions {
+    SessionEngine engine = SessionEngine::Cache;
+    std::string cookie_name = "sessionid";
+    std::chrono::seconds age{14 * 24 * 3600};  // Django's SESSION_COOKIE_AGE
+};
+
+struct ThrottleOptions {
+    std::chrono::seconds window{15 * 60};
+    std::int64_t max_failures_per_account = 5;
+    std::int64_t max_failures_per_address = 20;
+};
+
+void define_config(config::Schema& schema);
+SessionOptions session_options(const config::Config& config);
+ThrottleOptions throttle_options(const config::Config& config);
+
+}  // namespace famigo::web::auth

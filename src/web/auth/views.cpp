@@ -1,0 +1,142 @@
+#include "web/auth/views.hpp"
+
+#include "apps/site/site.hpp"
+#include "core/log.hpp"
+#include "web/auth/auth.hpp"
+#include "web/security/csrf.hpp"
+#include "web/security/form_data.hpp"
+#include "web/security/forms.hpp"
+
+namespace famigo::web::auth {
+namespace {
+
+using security::Field;
+using security::Form;
+
+Form login_form() {
+    return Form({
+        Field::text("username", "Username").max(150),
+        Field::password("password", "Password").no_strip(),
+        Field::hidden("next").optional(),
+    });
+}
+
+std::string lockout_text(std::chrono::seconds wait) {
+    auto minutes = (wait.count() + 59) / 60;
+    return "Too many failed login attempts. Please try again in " + std::to_string(minutes) +
+           (minutes == 1 ? " minute." : " minutes.");
+}
+
+void render_login(const apps::Site& site, const Auth& auth, http::Request& request,
+                  http::Response& response, const Form& form, std::string_view next,
+                  int status) {
+    const auto& security = auth.security();
+    nlohmann::json context = {
+        {"form", form.context()},
+        {"next", std::string(next)},
+        {"messages",
+         security::Messages::to_context(security.messages->consume(request, response))},
+        {"csrf_token", security.csrf->token(request, response)},
+    };
+    site.render(request, response, "accounts/login.html", std::move(context), status);
+    // A page with a form and a per-client token: never stored by anyone.
+    response.set_header("Cache-Control", "private, no-store");
+}
+
+void login_view(const apps::Site& site, const Auth& auth, http::Request& request,
+                http::Response& response) {
+    Form form = login_form();
+    std::string next;
+    if (request.method != http::Method::Post) {
+        auto query = security::parse_urlencoded(request.query, auth.security().options.form_limits);
+        next = std::string(query.get("next").value_or(""));
+        render_login(site, auth, request, response, form, next, 200);
+        return;
+    }
+    security::FormData data;
+    try {
+        data = security::parse_form(request, auth.security().options.form_limits);
+    } catch (const security::BadForm& e) {
+        response.text(e.status(), std::string(e.what()) + "\n");
+        return;
+    }
+    next = std::string(data.get("next").value_or(""));
+    if (!form.validate(data)) {
+        render_login(site, auth, request, response, form, next, 200);
+        return;
+    }
+    std::string_view username = form.value("username");
+    std::string_view address = request.client_address;
+    const auto& throttle = auth.throttle();
+    if (auto wait = throttle.locked(username, address)) {
+        // Refused before the password is looked at: a right guess during a
+        // lock-out must not be confirmed.
+        form.add_error("", lockout_text(*wait));
+        render_login(site, auth, request, response, form, next, 429);
+        response.set_header("Retry-After", std::to_string(wait->count()));
+        return;
+    }
+    auto user = auth.users().authenticate(username, form.value("password"));
+    if (!user) {
+        throttle.record_failure(username, address);
+        form.add_error("", std::string(kLoginError));
+        render_login(site, auth, request, response, form, next, 200);
+        return;
+    }
+    throttle.record_success(username);
+    auth.login(request, *user);
+    // A new CSRF secret too (Django's rotate_token): one seen before login is worthless after.
+    const auto& csrf = *auth.security().csrf;
+    security::replace_set_cookie(response, security::kCsrfCookie,
+                                 security::set_cookie_value(security::kCsrfCookie,
+                                                            security::new_csrf_secret(),
+                                                            csrf.options().cookie));
+    auth.security().messages->add(request, response, security::MessageLevel::Success,
+                                  "Welcome back, " + user->username + ".");
+    response.status = 303;
+    response.set_header("Location", safe_next(next));
+    response.set_header("Cache-Control", "private, no-store");
+}
+
+void logout_view(const Auth& auth, http::Request& request, http::Response& response) {
+    auth.logout(request);
+    response.status = 303;
+    response.set_header("Location", "/");
+    response.set_header("Cache-Control", "private, no-store");
+}
+
+}  // namespace
+
+std::string safe_next(std::string_view next) {
+    if (next.empty() || next.front() != '/' || next.size() > 2000) return "/";
+    if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
+    for (unsigned char c : next)
+        if (c < 0x21 || c == 0x7F || c == '\\' || c >= 0x80) return "/";
+    return std::string(next);
+}
+
+void install_views(apps::Site& site, const Auth& auth) {
+    site.router.add(
+        "login", "/accounts/login/",
+        [&site, &auth](http::Request& request, http::Response& response) {
+            login_view(site, auth, request, response);
+        },
+        http::Execution::Pool, http::kGet | http::kHead | http::kPost);
+    site.router.add(
+        "logout", "/accounts/logout/",
+        [&auth](http::Request& request, http::Response& response) {
+            logout_view(auth, request, response);
+        },
+        http::Execution::Pool, http::kPost);
+    site.context_processors.push_back([&auth](const http::Request& request,
+                                              nlohmann::json& context) {
+        auto user = auth.user(request);
+        context["user"] = {
+            {"is_authenticated", user.has_value()},
+            {"username", user ? user->username : ""},
+            {"is_staff", user && user->is_staff},
+        };
+    });
+}
+
+}  // namespace famigo::web::auth
