@@ -73,6 +73,18 @@ Exit codes: 0 rendered; 1 template error (the message names file and line);
 2 the context is not a JSON object.
 )",
      cmd_render},
+    {"user", "create users and set their passwords",
+     R"(usage: famigo user create USERNAME [--email EMAIL] [--staff]
+       famigo user set-password USERNAME
+
+Creates a user (Argon2id password hash) or replaces a user's password in the
+users collection of store.url. The password is read from stdin: asked twice
+without echo on a terminal, else the first line (`echo pw | famigo user ...`).
+Usernames are at most 150 letters, digits and @.+-_ (Django's rules).
+Exit codes: 0 done, 1 the user exists (create) or does not (set-password),
+2 usage error (bad username or email, empty password). See docs/auth.md.
+)",
+     cmd_user},
     {"db", "query the document store: find, count, indexes, insert",
      R"(usage: famigo db find COLLECTION ['FILTER_JSON'] [--sort F,-G] [--limit N] [--skip N] [--fields a,b]
        famigo db count COLLECTION ['FILTER_JSON']

@@ -18,6 +18,7 @@ struct Command {
 };
 
 int cmd_serve(int argc, char** argv, char** envp);
+int cmd_user(int argc, char** argv, char** envp);  // user_commands.cpp
 int cmd_check(int argc, char** argv, char** envp);
 int cmd_collectstatic(int argc, char** argv, char** envp);
 int cmd_config(int argc, char** argv, char** envp);

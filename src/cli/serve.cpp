@@ -21,6 +21,8 @@
 #include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
+#include "web/auth/auth.hpp"
+#include "web/auth/views.hpp"
 #include "web/security/debug_form.hpp"
 #include "web/security/web_security.hpp"
 
@@ -55,7 +57,11 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // The cache before the app: the page cache middleware (and later views) use
     // it, so it is built first and destroyed last.
     std::unique_ptr<cache::Cache> cache = cache::make_cache(config);
-    auto page_cache = std::make_shared<cache::PageCache>(*cache, cache::page_cache_options(config));
+    cache::PageCacheOptions page_options = cache::page_cache_options(config);
+    // auth: requests without a session or messages cookie count as anonymous
+    // (whatever other cookies, such as csrftoken, they carry).
+    page_options.is_anonymous = web::auth::anonymous_rule(web::auth::session_options(config));
+    auto page_cache = std::make_shared<cache::PageCache>(*cache, std::move(page_options));
     log::info("cache: " + cache->describe() +
               (page_cache->answers_inline() ? " (page cache hits on the I/O threads)" : ""));
 
@@ -66,6 +72,7 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // Every app's models, their collections and indexes created (idempotent).
     docstore::ModelRegistry models;
     apps::catalog::register_models(models);
+    web::auth::register_models(models);  // auth: users
     docstore::migrate(*store, models);
 
     http::App app;
@@ -88,6 +95,11 @@ int cmd_serve(int argc, char** argv, char** envp) {
     apps::Site site{config, *store, models, *cache, *page_cache, static_files, security,
                     app.router(), apps::make_template_engine(config, app.router(), static_files, *cache),
                     {}};
+    // auth: sessions, users, login throttling; the login/logout views and the
+    // `user` template variable (see docs/auth.md).
+    auto auth = web::auth::Auth::from_config(config, *cache, *store, security);
+    web::auth::install_views(site, *auth);
+
     app.set_not_found([&site](http::Request& request, http::Response& response) {
         site.not_found(request, response);
     });
@@ -120,6 +132,9 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // Last, so pages are only cached and served for requests every check above
     // accepted; its after() runs first and sees the view's own answer.
     app.use(page_cache);
+    // auth: after the page cache, so its after() (saving the session, Vary:
+    // Cookie, Cache-Control: private) runs first and the page cache sees them.
+    app.use(auth->middleware);
     cache::add_metrics(registry, *cache, page_cache.get());
 
     server.start();
