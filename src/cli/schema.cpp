@@ -1,5 +1,6 @@
 #include "cli/schema.hpp"
 
+#include "apps/catalog/views.hpp"
 #include "assets/options.hpp"
 #include "cache/factory.hpp"
 #include "docstore/config.hpp"
@@ -22,6 +23,7 @@ config::Schema full_schema() {
     web::tmpl::define_config(schema);
     web::security::define_config(schema);
     web::auth::define_config(schema);
+    apps::catalog::define_config(schema);
     return schema;
 }
 

@@ -3,11 +3,13 @@
 #include <memory>
 
 #include "apps/catalog/catalog.hpp"
+#include "apps/catalog/views.hpp"
 #include "apps/site/site.hpp"
 #include "assets/static_files.hpp"
 #include "cache/debug_routes.hpp"
 #include "cache/factory.hpp"
 #include "cache/metrics.hpp"
+#include "cache/page/conditional_get.hpp"
 #include "cache/page/page_cache.hpp"
 #include "cli/commands.hpp"
 #include "docstore/config.hpp"
@@ -103,6 +105,8 @@ int cmd_serve(int argc, char** argv, char** envp) {
     app.set_not_found([&site](http::Request& request, http::Response& response) {
         site.not_found(request, response);
     });
+    apps::catalog::Catalog catalog(site);
+    catalog.install();
 
     if (config.boolean("debug.test_routes")) {
         log::warn("debug.test_routes is on: /_debug/ routes are served");
@@ -131,6 +135,8 @@ int cmd_serve(int argc, char** argv, char** envp) {
     app.use(security.csrf_middleware);
     // Last, so pages are only cached and served for requests every check above
     // accepted; its after() runs first and sees the view's own answer.
+    // ETag/304 for dynamic pages; before the page cache so cached answers get 304s too.
+    app.use(std::make_shared<cache::ConditionalGet>());
     app.use(page_cache);
     // auth: after the page cache, so its after() (saving the session, Vary:
     // Cookie, Cache-Control: private) runs first and the page cache sees them.
