@@ -10,6 +10,7 @@
 #include "core/strings.hpp"
 #include "docstore/config.hpp"
 #include "docstore/sample_models.hpp"
+#include "web/auth/users.hpp"
 
 namespace famigo::cli {
 namespace {
@@ -155,6 +156,7 @@ int cmd_restore(int argc, char** argv, char** envp) {
 void register_models(docstore::ModelRegistry& registry) {
     // Product apps register their models here as they arrive.
     apps::catalog::register_models(registry);
+    web::auth::register_models(registry);  // users
 }
 
 }  // namespace famigo::cli

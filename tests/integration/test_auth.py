@@ -339,3 +339,17 @@ def test_login_latency_with_default_argon2(famigo_server, store_url):
         assert status == 303
     print(f"login POST with default Argon2id: median {sorted(timings)[1] * 1000:.0f} ms")
     assert sorted(timings)[1] < 2.0
+
+
+def test_page_cache_treats_only_session_messages_and_authorization_as_private(start):
+    from cache_support import raw_get
+
+    server = start(debug__test_routes=True, server__drain_grace="0")
+    page = "/_debug/cache/page?key=auth"
+    assert raw_get(server, page)[2] == b"page key=auth fill 1\n"
+    # Other cookies (the CSRF cookie, a preference) still get the shared page.
+    assert raw_get(server, page, "Cookie: csrftoken=abc; theme=dark\r\n")[2] == b"page key=auth fill 1\n"
+    # A session or flash messages make the request private.
+    assert raw_get(server, page, "Cookie: csrftoken=abc; sessionid=x\r\n")[2] == b"page key=auth fill 2\n"
+    assert raw_get(server, page, "Cookie: messages=x\r\n")[2] == b"page key=auth fill 3\n"
+    assert raw_get(server, page)[2] == b"page key=auth fill 1\n"
