@@ -26,6 +26,7 @@ catalog::ImportProgress progress_display() {
     struct State {
         bool tty = isatty(STDERR_FILENO) != 0;
         std::string file;
+        bool finished = false;  // the file's last line is drawn
         Clock::time_point start = Clock::now(), last_draw{};
     };
     auto state = std::make_shared<State>();
@@ -34,8 +35,10 @@ catalog::ImportProgress progress_display() {
         auto now = Clock::now();
         if (file != state->file) {
             state->file = file;
+            state->finished = false;
             state->start = now;
         }
+        if (state->finished) return;
         int percent = total ? int(bytes * 100 / total) : 100;
         if (!state->tty) {
             if (rows % 2000 == 0 && bytes < total)
@@ -44,6 +47,7 @@ catalog::ImportProgress progress_display() {
         }
         bool done = bytes >= total;
         if (!done && now - state->last_draw < std::chrono::milliseconds(100)) return;
+        state->finished = done;
         state->last_draw = now;
         double seconds = std::chrono::duration<double>(now - state->start).count();
         std::string bar(std::size_t(percent) * 30 / 100, '#');
@@ -96,7 +100,13 @@ int cmd_import(int argc, char** argv, char** envp) {
     }
 
     catalog::ImportOptions options;
-    if (!quiet) options.progress = progress_display();
+    if (!quiet) {
+        options.progress = progress_display();
+        options.writing = [](std::size_t inserts, std::size_t updates) {
+            std::cerr << "import: writing " << inserts << " new and " << updates
+                      << " changed apps\n";
+        };
+    }
     catalog::ImportReport report;
     try {
         report = catalog::import_catalog(*store, files, options);

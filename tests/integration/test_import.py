@@ -94,18 +94,20 @@ def test_mapped_documents(imported):
 
 def test_progress_lines_when_not_a_terminal(imported):
     _, first, _ = imported
-    lines = first.stderr.splitlines()
+    # (libmongoc may add a warning line of its own; only ours are counted.)
+    lines = [l for l in first.stderr.splitlines() if "mongoc" not in l]
     assert "import: googleplaystore.csv: 2000 rows (19%)" in lines
     assert "import: googleplaystore.csv: 10000 rows (92%)" in lines
     assert "import: AppleStore.csv: 6000 rows (83%)" in lines
+    assert "import: writing 16856 new and 0 changed apps" in lines
     assert not any("\r" in l for l in lines)
-    assert len(lines) == 5 + 3
+    assert len(lines) == 5 + 3 + 1
 
 
 def test_quiet_and_if_empty(tmp_path):
     url = f"sqlite://{tmp_path / 'store.db'}"
     first = famigo(url, "import", "--if-empty", "--quiet", str(DATA / "AppleStore.csv"))
-    assert first.returncode == 0 and first.stderr == ""
+    assert first.returncode == 0 and "import:" not in first.stderr
     assert counts(first.stdout, "AppleStore.csv")["inserted"] == 7197
     second = famigo(url, "import", "--if-empty", str(DATA))
     assert second.returncode == 0

@@ -154,25 +154,35 @@ class Run {
     }
 
     void write() {
-        std::vector<std::size_t> batch;
+        std::vector<std::size_t> inserts;
+        std::vector<std::pair<std::size_t, docstore::Update>> updates;
         for (std::size_t i = 0; i < pending_.size(); ++i) {
             Pending& item = pending_[i];
             auto stored = stored_.find(item.app.source_id);
             if (stored == stored_.end()) {
                 item.app.slug = unique_slug(item.app.title, item.app.platform, slugs_);
-                batch.push_back(i);
-                if (batch.size() >= options_.batch_size) insert(batch);
+                inserts.push_back(i);
                 continue;
             }
             auto update = store_changes(stored->second, App::model().to_document(item.app));
-            if (update.empty()) {
+            if (update.empty())
                 ++report_.files[item.file].unchanged;
-                continue;
-            }
-            apps_.update(docstore::field("_id") == stored->second.at("_id"), update, {.multi = false});
-            ++report_.files[item.file].updated;
+            else
+                updates.emplace_back(i, std::move(update));
+        }
+        if (options_.writing) options_.writing(inserts.size(), updates.size());
+        std::vector<std::size_t> batch;
+        for (auto i : inserts) {
+            batch.push_back(i);
+            if (batch.size() >= options_.batch_size) insert(batch);
         }
         insert(batch);
+        for (auto& [i, update] : updates) {
+            const Pending& item = pending_[i];
+            apps_.update(docstore::field("_id") == stored_.at(item.app.source_id).at("_id"), update,
+                         {.multi = false});
+            ++report_.files[item.file].updated;
+        }
     }
 
     // One insert_many per batch; when it fails (a concurrent writer took a

@@ -72,6 +72,8 @@ using ImportProgress = std::function<void(const std::string& file, std::uint64_t
 struct ImportOptions {
     std::size_t batch_size = 500;  // documents per insert_many (one transaction on SQLite)
     ImportProgress progress;
+    // Called once every file is read, before any write: how many apps are new, how many changed.
+    std::function<void(std::size_t inserts, std::size_t updates)> writing;
 };
 
 // Imports the files into store's "apps" collection (indexes must exist:
