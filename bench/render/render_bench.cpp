@@ -2,7 +2,8 @@
 // bench/render/templates/app_list.html once and renders it with
 // bench/render/context.json in a loop on one thread, as django_render.py does
 // with Django. Prints one line:
-//   BENCH_JSON {"renders": N, "seconds": S, "renders_per_s": R, "bytes": B}
+//   BENCH_JSON {"renders": N, "seconds": S, "renders_per_s": R, "cpu_seconds": C, "bytes": B}
+// (cpu_seconds: the process's CPU time during the timed loop)
 //
 //   famigo_render_bench [--templates DIR] [--context FILE] [--template NAME]
 //                       [--seconds S] [--warmup S] [--out FILE]
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -104,6 +106,11 @@ int main(int argc, char** argv) {
 
         using Clock = std::chrono::steady_clock;
         std::size_t sink = 0;
+        auto cpu_now = [] {
+            timespec ts{};
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+            return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+        };
         auto loop = [&](double secs) {
             std::uint64_t n = 0;
             auto start = Clock::now();
@@ -118,10 +125,12 @@ int main(int argc, char** argv) {
             }
         };
         if (warmup > 0) loop(warmup);
+        double cpu0 = cpu_now();
         auto [n, secs] = loop(seconds);
+        double cpu = cpu_now() - cpu0;
         std::printf("BENCH_JSON {\"renders\": %llu, \"seconds\": %.6f, \"renders_per_s\": %.3f,"
-                    " \"bytes\": %zu, \"sink\": %zu}\n",
-                    static_cast<unsigned long long>(n), secs, n / secs, page.size(), sink);
+                    " \"cpu_seconds\": %.6f, \"bytes\": %zu, \"sink\": %zu}\n",
+                    static_cast<unsigned long long>(n), secs, n / secs, cpu, page.size(), sink);
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "famigo_render_bench: " << e.what() << "\n";
