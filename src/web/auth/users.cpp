@@ -1,7 +1,6 @@
 #include "web/auth/users.hpp"
 
-#include <ctime>
-
+#include "core/time.hpp"
 #include "docstore/filter.hpp"
 #include "docstore/objects.hpp"
 #include "docstore/update.hpp"
@@ -30,15 +29,6 @@ std::optional<std::string> username_problem(std::string_view username) {
             return "Enter a valid username. This value may contain only letters, numbers, and "
                    "@/./+/-/_ characters.";
     return std::nullopt;
-}
-
-std::string utc_now_iso() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
 }
 
 Users::Users(docstore::Store& store, const security::PasswordHasher& hasher)

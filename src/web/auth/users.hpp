@@ -57,8 +57,6 @@ void register_models(docstore::ModelRegistry& registry);
 
 // Django's username rules; the reason when `username` breaks them.
 std::optional<std::string> username_problem(std::string_view username);
-// The current time as "2026-11-28T00:36:56Z".
-std::string utc_now_iso();
 
 class Users {
   public:
