@@ -119,7 +119,7 @@ struct App {
                 .index("published,platform")
                 .index("published,age_band")
                 .index("published,free")
-                .index("published,category")
+                .index("published,category,platform,-rating_count,title_key")  // also "similar apps"
                 .index("published,descriptors.ads")
                 .index("published,descriptors.in_app_purchases")
                 .index("published,approved,-rating_count,title_key")

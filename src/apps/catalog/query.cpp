@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "apps/catalog/app.hpp"
+#include "apps/catalog/mapping.hpp"
 #include "docstore/value.hpp"
 #include "web/security/form_data.hpp"
 
@@ -170,24 +171,8 @@ std::string listing_order(const ListingQuery& query) {
     return "-rating,-rating_count,title_key";
 }
 
-std::string fold_title(std::string_view title) {
-    std::string folded = docstore::fold_case(title);
-    std::string out;
-    out.reserve(folded.size());
-    for (char c : folded) {
-        bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-        if (space) {
-            if (!out.empty() && out.back() != ' ') out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    if (!out.empty() && out.back() == ' ') out.pop_back();
-    return out;
-}
-
 docstore::Filter title_prefix_filter(std::string_view prefix) {
-    std::string low = fold_title(prefix);
+    std::string low = title_key(prefix);  // folded as the importer folds titles
     // Every string starting with `low` sorts in [low, low + U+10FFFF): a range
     // the title_key index answers without a scan.
     std::string high = low + "\xF4\x8F\xBF\xBF";

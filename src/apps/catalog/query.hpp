@@ -65,10 +65,8 @@ ListingQuery parse_listing_query(std::string_view query_string);
 docstore::Filter listing_filter(const ListingQuery& query);
 std::string listing_order(const ListingQuery& query);
 
-// The folding the importer applies to titles (lower case, single spaces),
-// so prefix lookups compare like with like.
-std::string fold_title(std::string_view title);
-// A filter for title_key starting with the folded prefix, as an index range.
+// A filter for title_key starting with the prefix folded as titles are
+// (mapping.hpp's title_key), as an index range.
 docstore::Filter title_prefix_filter(std::string_view prefix);
 
 }  // namespace famigo::apps::catalog

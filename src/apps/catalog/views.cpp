@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "apps/catalog/app.hpp"
+#include "apps/catalog/mapping.hpp"
 #include "apps/catalog/openapi.hpp"
 #include "apps/catalog/present.hpp"
 #include "apps/catalog/query.hpp"
@@ -25,6 +26,9 @@ using nlohmann::json;
 const std::vector<docstore::Document> kGameCategories = {"game", "games"};
 // A "best" list needs enough ratings to mean something.
 constexpr std::int64_t kMinRatingsForBest = 1000;
+// Distinct filter combinations whose counts are kept (a bound against
+// crawlers walking every combination).
+constexpr std::size_t kMaxCachedCounts = 10000;
 
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -185,10 +189,31 @@ void Catalog::install() {
     watcher_ = std::thread([this] { watch(); });
 }
 
+std::int64_t Catalog::count(const ListingQuery& query) {
+    ListingQuery filters_only = query;  // the key: filters, not sort or page
+    filters_only.sort = "rating";
+    filters_only.per_page = 20;
+    std::string key = filters_only.query_string(1);
+    std::int64_t current = generation();
+    {
+        std::lock_guard lock(mutex_);
+        if (counts_generation_ != current || counts_.size() >= kMaxCachedCounts) {
+            counts_.clear();
+            counts_generation_ = current;
+        }
+        if (auto it = counts_.find(key); it != counts_.end()) return it->second;
+    }
+    docstore::Objects<App> apps(site_.store, &site_.models);
+    std::int64_t total = apps.where(listing_filter(query)).count();
+    std::lock_guard lock(mutex_);
+    if (counts_generation_ == current) counts_.emplace(std::move(key), total);
+    return total;
+}
+
 json Catalog::listing(const ListingQuery& query) {
     docstore::Objects<App> apps(site_.store, &site_.models);
     auto selected = apps.where(listing_filter(query));
-    std::int64_t total = selected.count();
+    std::int64_t total = count(query);
     auto page = selected.order_by(listing_order(query))
                     .skip((query.page - 1) * query.per_page)
                     .limit(query.per_page)
@@ -332,7 +357,7 @@ void Catalog::autocomplete(const http::Request& request, http::Response& respons
     }
     if (term.size() > 100) return json_error(response, 400, "bad_parameter", "'term' is longer than 100 characters", "term");
     json out = json::array();
-    if (!fold_title(term).empty()) {
+    if (!title_key(term).empty()) {
         docstore::Objects<App> apps(site_.store, &site_.models);
         std::string placeholder = site_.static_files.url("img/app-placeholder.svg");
         for (const auto& app : apps.where(field("published") == true && title_prefix_filter(term))

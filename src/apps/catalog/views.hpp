@@ -16,7 +16,9 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "apps/site/site.hpp"
 #include "core/config.hpp"
@@ -53,8 +55,12 @@ class Catalog {
 
     // One page of apps for a listing, with total and page count.
     nlohmann::json listing(const ListingQuery& query);
-    // Category slugs with their names and counts, recomputed when the generation changes.
+    // Category slugs with their names, recomputed when the generation changes.
     nlohmann::json categories();
+    // How many apps a listing's filters select. Counting reads every matching
+    // index entry (milliseconds on the full catalog) while the page itself
+    // reads 20, so counts are kept per filter until the generation changes.
+    std::int64_t count(const ListingQuery& query);
     void watch();
     std::int64_t read_generation() const;
 
@@ -65,6 +71,8 @@ class Catalog {
     std::int64_t generation_ = 0;
     std::int64_t categories_generation_ = -1;
     nlohmann::json categories_;
+    std::int64_t counts_generation_ = -1;
+    std::unordered_map<std::string, std::int64_t> counts_;  // filter query string -> count
     std::thread watcher_;
 };
 
