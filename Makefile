@@ -3,7 +3,7 @@
 JOBS ?= 2
 BIN := build/release/src/famigo
 
-.PHONY: all setup build run test test-unit test-integration test-asan fuzz bench clean
+.PHONY: all setup build run test test-unit test-integration test-e2e test-asan fuzz bench clean
 
 all: build
 
@@ -30,6 +30,10 @@ test-unit: build
 
 test-integration: build
 	python3 -m pytest -q tests/integration
+
+# End-to-end browser tests (Playwright + headless chromium); artifacts in tests/e2e/artifacts/.
+test-e2e: setup
+	scripts/test --only e2e
 
 test-asan: setup
 	scripts/test --only asan

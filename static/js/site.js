@@ -16,6 +16,7 @@
     list.textContent = "";
     active = -1;
     input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
   }
 
   function highlight(index) {
@@ -25,6 +26,8 @@
     items.forEach(function (item, i) {
       item.setAttribute("aria-selected", i === active ? "true" : "false");
     });
+    // Screen readers announce the highlighted option while focus stays in the box.
+    input.setAttribute("aria-activedescendant", items[active].id);
   }
 
   function show(apps) {
@@ -54,6 +57,7 @@
     });
     list.hidden = apps.length === 0;
     input.setAttribute("aria-expanded", apps.length ? "true" : "false");
+    input.removeAttribute("aria-activedescendant");
     active = -1;
   }
 
