@@ -19,6 +19,7 @@ build: setup
 run: build
 	$(BIN) collectstatic --config conf/famigo.toml >/dev/null
 	$(BIN) import --if-empty --config conf/famigo.toml data/
+	$(BIN) editorial --config conf/famigo.toml data/editorial.json
 	$(BIN) serve --config conf/famigo.toml
 
 # Every test: unit, integration against the real binary, the sanitizer build, a fuzz run.

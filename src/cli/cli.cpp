@@ -137,6 +137,21 @@ Exit codes: 0 imported (even with rejected rows), 1 a file is missing,
 unreadable or not a known export, 2 usage error.
 )",
      cmd_import},
+    {"editorial", "apply reviewers' fields (APProved, review, descriptors) from a JSON file",
+     R"(usage: famigo editorial PATH
+
+Reads PATH, a JSON array of entries such as
+  {"source_id": "ios:728293409", "approved": true,
+   "review": {"cool": "...", "drool": "..."},
+   "descriptors": {"ads": "no", "in_app_purchases": "yes"},
+   "age_band": "6-8", "developer": "..."}
+and sets those fields on the app with that source_id (see docs/catalog.md).
+Every entry is checked against the App model first: a bad file changes nothing.
+Entries whose app is not in the catalog are listed and skipped. When anything
+changed, meta/catalog's generation is incremented (cached pages are dropped).
+Exit codes: 0 applied, 1 unreadable or invalid file, 2 usage error.
+)",
+     cmd_editorial},
     {"version", "print the version", "usage: famigo version\n", cmd_version},
 };
 

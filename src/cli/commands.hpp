@@ -29,6 +29,7 @@ int cmd_migrate(int argc, char** argv, char** envp);
 int cmd_backup(int argc, char** argv, char** envp);
 int cmd_restore(int argc, char** argv, char** envp);
 int cmd_import(int argc, char** argv, char** envp);
+int cmd_editorial(int argc, char** argv, char** envp);
 
 // Every product model `famigo migrate` knows (apps add theirs in db_commands.cpp).
 void register_models(docstore::ModelRegistry& registry);

@@ -1,6 +1,7 @@
 // famigo import: loads the demo catalog (Google Play / App Store CSV exports)
 // into the apps collection. The work is apps/catalog/importer.hpp; this file
-// is the flags, the progress display and the summary.
+// is the flags, the progress display and the summary. Also famigo editorial,
+// which applies reviewers' fields from a JSON file (apps/catalog/editorial.hpp).
 #include <unistd.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "apps/catalog/app.hpp"
 #include "apps/catalog/catalog.hpp"
+#include "apps/catalog/editorial.hpp"
 #include "apps/catalog/importer.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -66,6 +68,15 @@ void print_stats(std::ostream& out, const catalog::FileStats& stats, std::string
         << " duplicates merged, " << stats.rejected << " rejected\n";
 }
 
+// The store with the catalog's collections and indexes in place.
+std::unique_ptr<docstore::Store> open_catalog_store(const config::Config& config) {
+    auto store = docstore::open_store(docstore::store_options(config));
+    docstore::ModelRegistry registry;
+    catalog::register_models(registry);
+    docstore::migrate(*store, registry);
+    return store;
+}
+
 }  // namespace
 
 int cmd_import(int argc, char** argv, char** envp) {
@@ -86,10 +97,7 @@ int cmd_import(int argc, char** argv, char** envp) {
         return 1;
     }
 
-    auto store = docstore::open_store(docstore::store_options(config));
-    docstore::ModelRegistry registry;
-    catalog::register_models(registry);
-    docstore::migrate(*store, registry);
+    auto store = open_catalog_store(config);
     if (if_empty) {
         auto count = store->collection(catalog::App::model().info().collection).count();
         if (count > 0) {
@@ -129,6 +137,28 @@ int cmd_import(int argc, char** argv, char** envp) {
         std::cout << "catalog generation now " << report.generation << "\n";
     else
         std::cout << "nothing changed (catalog generation not bumped)\n";
+    return 0;
+}
+
+int cmd_editorial(int argc, char** argv, char** envp) {
+    Args args(argc, argv);
+    config::Config config = load_config(args, envp);
+    auto paths = args.positional();
+    args.finish();
+    if (paths.size() != 1) throw UsageError("which file? (famigo editorial PATH)");
+    auto store = open_catalog_store(config);
+    catalog::EditorialReport report;
+    try {
+        report = catalog::apply_editorial(*store, paths.front());
+    } catch (const catalog::EditorialError& e) {
+        std::cerr << "famigo editorial: " << e.what() << " (nothing was changed)\n";
+        return 1;
+    }
+    std::cout << "editorial: " << report.entries << " entries, " << report.updated << " updated, "
+              << report.unchanged << " unchanged, " << report.missing.size() << " not in the catalog\n";
+    for (const auto& id : report.missing)
+        std::cout << "editorial: no app with source_id '" << id << "' (import the store data first)\n";
+    if (report.generation) std::cout << "catalog generation now " << report.generation << "\n";
     return 0;
 }
 

@@ -3,9 +3,8 @@ bad values, paging bounds), the OpenAPI document against what the handlers
 accept, the autocomplete, ETag/304, and an import invalidating cached pages.
 
 The demo catalog is imported once per module into a temporary SQLite store
-(about 10 s). Editorial descriptors and the APProved flag are not in the
-store data, so a few apps get them through SQLite's json_set on the
-documented table layout (c_<collection>(id, doc)) before the server starts.
+(about 10 s), then `famigo editorial` gives a few apps descriptors, the
+APProved flag and a review (with markup that must come out escaped).
 """
 
 import json
@@ -20,13 +19,13 @@ import pytest
 
 from conftest import FAMIGO, ROOT, start_server
 
-EDITORIAL = {  # slug -> fields set on the stored document
-    "head-soccer": {"descriptors.ads": "no", "descriptors.in_app_purchases": "yes", "approved": True,
-                    "review_cool": "Quick <b>two-button</b> matches.", "review_drool": "Ads & upsells."},
-    "minecraft-pocket-edition": {"descriptors.ads": "no", "descriptors.in_app_purchases": "no",
-                                 "approved": True},
-    "candy-crush-saga": {"descriptors.ads": "yes", "descriptors.in_app_purchases": "yes"},
-}
+EDITORIAL = [  # head-soccer, minecraft-pocket-edition, candy-crush-saga
+    {"source_id": "ios:487119327", "approved": True,
+     "descriptors": {"ads": "no", "in_app_purchases": "yes"},
+     "review": {"cool": "Quick <b>two-button</b> matches.", "drool": "Ads & upsells."}},
+    {"source_id": "ios:479516143", "approved": True, "descriptors": {"ads": "no", "in_app_purchases": "no"}},
+    {"source_id": "ios:553834731", "descriptors": {"ads": "yes", "in_app_purchases": "yes"}},
+]
 ALL_PARAMS = {"platform", "age", "price", "category", "no_ads", "no_iap", "approved", "q", "sort",
               "page", "per_page"}
 
@@ -44,13 +43,10 @@ def catalog_db(tmp_path_factory):
         pytest.fail(f"{FAMIGO} is not built")
     db = tmp_path_factory.mktemp("catalog") / "catalog.db"
     famigo("import", "--quiet", "--set", f"store.url=sqlite:///{db}", str(ROOT / "data"))
-    with sqlite3.connect(db) as conn:
-        for slug, fields in EDITORIAL.items():
-            for path, value in fields.items():
-                changed = conn.execute(
-                    "UPDATE c_apps SET doc = json_set(doc, ?, json(?)) WHERE json_extract(doc, '$.slug') = ?",
-                    (f"$.{path}", json.dumps(value), slug)).rowcount
-                assert changed == 1, f"no app {slug}"
+    editorial = db.parent / "editorial.json"
+    editorial.write_text(json.dumps(EDITORIAL))
+    result = famigo("editorial", "--set", f"store.url=sqlite:///{db}", str(editorial))
+    assert "3 entries, 3 updated, 0 unchanged, 0 not in the catalog" in result.stdout
     return db
 
 
@@ -300,6 +296,37 @@ def test_dynamic_pages_have_etag_and_304(site):
         status, headers, body = site.get(path, headers={"If-None-Match": etag})
         assert status == 304 and body == b"" and headers["ETag"] == etag
         assert site.get(path, headers={"If-None-Match": '"other"'})[0] == 200
+
+
+# --- editorial ---------------------------------------------------------------
+
+def test_editorial_is_checked_before_anything_changes(catalog_db, tmp_path):
+    store = f"store.url=sqlite:///{catalog_db}"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"source_id": "ios:553834731", "approved": True},
+                               {"source_id": "ios:487119327", "descriptors": {"ads": "maybe"}}]))
+    result = famigo("editorial", "--set", store, str(bad), check=False)
+    assert result.returncode == 1
+    assert "entry 2 (ios:487119327): field 'descriptors.ads' fails rule 'choices'" in result.stderr
+    assert count(catalog_db, "json_extract(doc, '$.slug') = 'candy-crush-saga' "
+                             "AND json_extract(doc, '$.approved') = 1") == 0  # entry 1 not applied
+    bad.write_text(json.dumps([{"source_id": "x", "colour": "red"}]))
+    result = famigo("editorial", "--set", store, str(bad), check=False)
+    assert result.returncode == 1 and "entry 1, 'colour': unknown key" in result.stderr
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text(json.dumps([{"source_id": "ios:0", "approved": True}]))
+    result = famigo("editorial", "--set", store, str(unknown))
+    assert "1 not in the catalog" in result.stdout and "no app with source_id 'ios:0'" in result.stdout
+
+
+def test_shipped_editorial_file_applies_to_the_demo_catalog(catalog_db, tmp_path):
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(catalog_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    result = famigo("editorial", "--set", f"store.url=sqlite:///{db}", str(ROOT / "data/editorial.json"))
+    assert " 0 not in the catalog" in result.stdout and "catalog generation now" in result.stdout
+    again = famigo("editorial", "--set", f"store.url=sqlite:///{db}", str(ROOT / "data/editorial.json"))
+    assert " 0 updated" in again.stdout and "generation" not in again.stdout
 
 
 # --- page cache and import invalidation ---------------------------------------

@@ -51,7 +51,7 @@ def test_fresh_import_counts(imported):
     assert famigo(url, "db", "count", "apps", '{"platform": "android"}').stdout.strip() == "9659"
     meta = json.loads(famigo(url, "db", "find", "meta").stdout)
     assert meta["_id"] == "catalog" and meta["generation"] == 1
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", meta["imported_at"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", meta["updated_at"])
 
 
 def test_flawed_row_reported_with_its_line(imported):

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "apps/catalog/csv.hpp"
+#include "apps/catalog/generation.hpp"
 #include "docstore/errors.hpp"
 
 namespace famigo::apps::catalog {
@@ -48,15 +49,6 @@ docstore::Update store_changes(const docstore::Document& stored, const docstore:
             update.set("age_band", value_at(fresh, "age_band"));
     }
     return update;
-}
-
-std::string utc_now_iso() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char out[32];
-    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return out;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -213,15 +205,7 @@ class Run {
         batch.clear();
     }
 
-    void bump_generation() {
-        docstore::FindAndModifyOptions upsert;
-        upsert.upsert = true;
-        auto doc = store_.collection("meta").find_and_modify(
-            docstore::field("_id") == "catalog",
-            docstore::Update().inc("generation", 1).set("imported_at", utc_now_iso()),
-            upsert);
-        if (doc) report_.generation = value_at(*doc, "generation").get<std::int64_t>();
-    }
+    void bump_generation() { report_.generation = catalog::bump_generation(store_); }
 
     docstore::Collection& apps_;
     docstore::Store& store_;

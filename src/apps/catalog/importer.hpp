@@ -9,7 +9,7 @@
 // and changed (only the store-metadata fields that differ are $set/$unset;
 // slug, descriptors, review, approval and published are never touched), or
 // known and unchanged (no write). When anything was written, meta/catalog's
-// `generation` is incremented and `imported_at` set, for cache invalidation.
+// `generation` is incremented (generation.hpp), for cache invalidation.
 #pragma once
 
 #include <cstdint>

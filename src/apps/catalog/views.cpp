@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "apps/catalog/app.hpp"
+#include "apps/catalog/generation.hpp"
 #include "apps/catalog/mapping.hpp"
 #include "apps/catalog/openapi.hpp"
 #include "apps/catalog/present.hpp"
@@ -129,13 +130,6 @@ std::int64_t Catalog::generation() const {
     return generation_;
 }
 
-std::int64_t Catalog::read_generation() const {
-    auto doc = site_.store.collection("meta").get("catalog");
-    if (!doc) return 0;
-    auto it = doc->find("generation");
-    return it != doc->end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
 void Catalog::watch() {
     auto interval = std::chrono::milliseconds(site_.config.integer("catalog.watch_interval"));
     std::unique_lock lock(mutex_);
@@ -143,7 +137,7 @@ void Catalog::watch() {
         lock.unlock();
         std::int64_t seen = 0;
         try {
-            seen = read_generation();
+            seen = read_generation(site_.store);
         } catch (const std::exception& e) {
             log::warn(std::string("catalog: cannot read the catalog generation: ") + e.what());
             lock.lock();
@@ -161,7 +155,7 @@ void Catalog::watch() {
 }
 
 void Catalog::install() {
-    generation_ = read_generation();
+    generation_ = read_generation(site_.store);
     http::Router& router = site_.router;
     auto ttl = std::chrono::milliseconds(site_.config.integer("catalog.page_ttl"));
     auto add = [&](std::string name, std::string pattern, auto method, std::chrono::milliseconds page_ttl) {

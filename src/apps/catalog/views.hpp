@@ -62,7 +62,6 @@ class Catalog {
     // reads 20, so counts are kept per filter until the generation changes.
     std::int64_t count(const ListingQuery& query);
     void watch();
-    std::int64_t read_generation() const;
 
     Site& site_;
     mutable std::mutex mutex_;
