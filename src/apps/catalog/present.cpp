@@ -20,6 +20,16 @@ std::string category_name(std::string_view slug) {
     return out;
 }
 
+std::string with_thousands(std::int64_t n) {
+    std::string digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
 nlohmann::json present(const App& app) {
     const Descriptors& d = app.descriptors;
     nlohmann::json out = {
@@ -51,7 +61,9 @@ nlohmann::json present(const App& app) {
           {"chat", d.chat}}},
         {"rating", std::round(app.rating * 10) / 10},
         {"rating_count", app.rating_count},
+        {"rating_count_text", with_thousands(app.rating_count)},
         {"installs", app.installs},
+        {"installs_text", with_thousands(app.installs)},
         {"size_bytes", app.size_bytes ? nlohmann::json(*app.size_bytes) : nlohmann::json()},
         {"last_updated", app.last_updated},
         {"version", app.version},

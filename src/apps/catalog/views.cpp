@@ -27,6 +27,8 @@ using nlohmann::json;
 const std::vector<docstore::Document> kGameCategories = {"game", "games"};
 // A "best" list needs enough ratings to mean something.
 constexpr std::int64_t kMinRatingsForBest = 1000;
+// The "best free" lists are for families: apps rated for children (12 and under).
+const std::vector<docstore::Document> kChildBands = {"0-5", "6-8", "9-12"};
 // Distinct filter combinations whose counts are kept (a bound against
 // crawlers walking every combination).
 constexpr std::size_t kMaxCachedCounts = 10000;
@@ -58,17 +60,19 @@ struct Collection {
 
 const Collection kCollections[] = {
     {"free-apps", "/free-apps/", "Free apps",
-     "The best-rated free apps that are not games, with at least 1,000 ratings.",
+     "The best-rated free apps for children (rated 12 and under) that are not games, with at least 1,000 ratings.",
      [] {
          return field("published") == true && field("free") == true &&
-                field("category").nin(kGameCategories) && field("rating_count") >= kMinRatingsForBest;
+                field("category").nin(kGameCategories) && field("age_band").in(kChildBands) &&
+                field("rating_count") >= kMinRatingsForBest;
      },
      "-rating,-rating_count,title_key"},
     {"best-free-games", "/best-free-games/", "Best free games",
-     "The best-rated free games, with at least 1,000 ratings.",
+     "The best-rated free games for children (rated 12 and under), with at least 1,000 ratings.",
      [] {
          return field("published") == true && field("free") == true &&
-                field("category").in(kGameCategories) && field("rating_count") >= kMinRatingsForBest;
+                field("category").in(kGameCategories) && field("age_band").in(kChildBands) &&
+                field("rating_count") >= kMinRatingsForBest;
      },
      "-rating,-rating_count,title_key"},
     {"approved", "/approved/", "Famigo APProved",
@@ -243,7 +247,7 @@ void Catalog::home(const http::Request& request, http::Response& response) {
         {"approved", shelf(collection_named("approved"), 8)},
         {"best_free_games", shelf(collection_named("best-free-games"), 8)},
         {"free_apps", shelf(collection_named("free-apps"), 8)},
-        {"total_apps", apps.where(field("published") == true).count()},
+        {"total_apps_text", with_thousands(apps.where(field("published") == true).count())},
     };
     site_.render(request, response, "catalog/home.html", std::move(context));
 }
