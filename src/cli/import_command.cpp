@@ -68,11 +68,11 @@ void print_stats(std::ostream& out, const catalog::FileStats& stats, std::string
         << " duplicates merged, " << stats.rejected << " rejected\n";
 }
 
-// The store with the catalog's collections and indexes in place.
+// The store with every model's collections and indexes in place.
 std::unique_ptr<docstore::Store> open_catalog_store(const config::Config& config) {
     auto store = docstore::open_store(docstore::store_options(config));
     docstore::ModelRegistry registry;
-    catalog::register_models(registry);
+    register_models(registry);
     docstore::migrate(*store, registry);
     return store;
 }

@@ -13,6 +13,7 @@
 #include "cache/page/page_cache.hpp"
 #include "cli/commands.hpp"
 #include "docstore/config.hpp"
+#include "docstore/errors.hpp"
 #include "docstore/store.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
@@ -72,10 +73,15 @@ int cmd_serve(int argc, char** argv, char** envp) {
     std::unique_ptr<docstore::Store> store = docstore::open_store(docstore::store_options(config));
     log::info("store: " + std::string(store->backend()));  // not the URL: it may hold a password
     // Every app's models, their collections and indexes created (idempotent).
+    // An unreachable store must not stop the server: /readyz reports it, and
+    // `famigo migrate` (run at deploy) creates the indexes.
     docstore::ModelRegistry models;
-    apps::catalog::register_models(models);
-    web::auth::register_models(models);  // auth: users
-    docstore::migrate(*store, models);
+    register_models(models);  // every product app's (cli/db_commands.cpp)
+    try {
+        docstore::migrate(*store, models);
+    } catch (const docstore::Unavailable& e) {
+        log::warn(std::string("store unreachable at start, indexes not checked: ") + e.what());
+    }
 
     http::App app;
     ops::Registry registry;

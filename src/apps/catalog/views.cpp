@@ -159,7 +159,11 @@ void Catalog::watch() {
 }
 
 void Catalog::install() {
-    generation_ = read_generation(site_.store);
+    try {
+        generation_ = read_generation(site_.store);
+    } catch (const docstore::Unavailable& e) {  // the watcher reads it once the store is back
+        log::warn(std::string("catalog: store unreachable at start: ") + e.what());
+    }
     http::Router& router = site_.router;
     auto ttl = std::chrono::milliseconds(site_.config.integer("catalog.page_ttl"));
     auto add = [&](std::string name, std::string pattern, auto method, std::chrono::milliseconds page_ttl) {

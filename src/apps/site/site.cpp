@@ -4,6 +4,8 @@
 
 #include "assets/static_files.hpp"
 #include "cache/fragments/template_fragments.hpp"
+#include "web/security/messages.hpp"
+#include "web/security/web_security.hpp"
 #include "web/template/config.hpp"
 #include "web/template/engine.hpp"
 
@@ -12,6 +14,10 @@ namespace famigo::apps {
 void Site::render(const http::Request& request, http::Response& response, std::string_view name,
                   nlohmann::json context, int status) const {
     context["request_path"] = std::string(request.path);
+    // Flash messages are shown once, on the next page rendered; requests
+    // without the messages cookie pay nothing.
+    if (!context.contains("messages"))
+        context["messages"] = web::security::Messages::to_context(security.messages->consume(request, response));
     for (const auto& processor : context_processors) processor(request, context);
     response.text(status, templates->render(std::string(name), context), "text/html; charset=utf-8");
 }
