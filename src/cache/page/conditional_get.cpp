@@ -4,10 +4,14 @@
 
 #include "assets/conditional.hpp"
 #include "cache/hash.hpp"
+#include "http/router.hpp"
 
 namespace famigo::cache {
 
 void ConditionalGet::after(http::Request& request, http::Response& response) {
+    // Only views (Pool routes): inline routes (static files, health, metrics)
+    // make their own validators or want none, and pay nothing here.
+    if (!request.route || request.route->execution != http::Execution::Pool) return;
     if (response.status != 200) return;
     if (request.method != http::Method::Get && request.method != http::Method::Head) return;
     if (response.file_body) return;  // static files make their own validators

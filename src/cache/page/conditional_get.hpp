@@ -1,5 +1,6 @@
 // ETag and 304 for dynamic pages, as Django's ConditionalGetMiddleware: a 200
-// answer to GET or HEAD with an in-memory body and no ETag gets one (a hash of
+// answer of a view (a Pool route; static files and health checks are left
+// alone) to GET or HEAD with an in-memory body and no ETag gets one (a hash of
 // the body), and a request whose If-None-Match names it gets 304 without the
 // body. Saves the bytes, not the render: pages that should not be rendered at
 // all on a repeat visit belong in the page cache. Put it before the page cache
