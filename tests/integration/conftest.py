@@ -108,7 +108,11 @@ def start_server(tmp_path, settings, extra_args=(), env=None):
         pytest.fail(f"{FAMIGO} is not built; run `make build` first")
     log_path = tmp_path / f"famigo-{len(list(tmp_path.glob('famigo-*.log')))}.log"
     access_log = tmp_path / f"access-{log_path.stem}.jsonl"
-    args = [str(FAMIGO), "serve", "--listen", "127.0.0.1:0", "--set", f"http.access_log={access_log}"]
+    # A store of the test's own unless the test names one: never the repo's
+    # var/famigo.db, which `make run` uses.
+    store = tmp_path / f"store-{log_path.stem}.db"
+    args = [str(FAMIGO), "serve", "--listen", "127.0.0.1:0", "--set", f"http.access_log={access_log}",
+            "--set", f"store.url=sqlite:///{store}"]
     for key, value in settings.items():
         if isinstance(value, bool):
             value = "true" if value else "false"
