@@ -5,11 +5,6 @@
 namespace famigo::assets {
 namespace {
 
-std::optional<std::string> not_negative(const config::Value& value) {
-    if (std::get<std::int64_t>(value) < 0) return "must not be negative";
-    return std::nullopt;
-}
-
 std::optional<std::string> not_empty(const config::Value& value) {
     if (std::get<std::string>(value).empty()) return "must not be empty";
     return std::nullopt;
@@ -60,9 +55,9 @@ void define_config(config::Schema& schema) {
               cdn_url})
         .add({"static.memory_max_file", Kind::Size, "32KiB",
               "files up to this size are cached and served from memory; larger ones with sendfile",
-              not_negative})
+              config::not_negative})
         .add({"static.max_age", Kind::DurationMs, "5m",
-              "Cache-Control max-age for names without a content fingerprint", not_negative});
+              "Cache-Control max-age for names without a content fingerprint", config::not_negative});
 }
 
 AssetOptions asset_options(const config::Config& config) {

@@ -23,16 +23,6 @@ std::optional<std::string> valid_url(const config::Value& value) {
     return std::nullopt;
 }
 
-std::optional<std::string> positive(const config::Value& value) {
-    if (std::get<std::int64_t>(value) <= 0) return "must be greater than 0";
-    return std::nullopt;
-}
-
-std::optional<std::string> not_negative(const config::Value& value) {
-    if (std::get<std::int64_t>(value) < 0) return "must not be negative";
-    return std::nullopt;
-}
-
 std::optional<std::string> valid_prefix(const config::Value& value) {
     try {
         validate_key(std::get<std::string>(value));
@@ -73,19 +63,19 @@ void define_config(config::Schema& schema) {
               valid_prefix})
         .add({"cache.version", Kind::Integer, "1",
               "second part of every stored key; change it to orphan every stored value",
-              not_negative})
+              config::not_negative})
         .add({"cache.default_ttl", Kind::DurationMs, "5m",
-              "how long a value stored without a TTL lives", positive})
+              "how long a value stored without a TTL lives", config::positive})
         .add({"cache.connect_timeout", Kind::DurationMs, "250ms",
-              "memcached: how long a connect may take before the server counts as dead", positive})
+              "memcached: how long a connect may take before the server counts as dead", config::positive})
         .add({"cache.read_timeout", Kind::DurationMs, "250ms",
-              "memcached: how long an answer may take before the server counts as dead", positive})
+              "memcached: how long an answer may take before the server counts as dead", config::positive})
         .add({"cache.retry_dead_after", Kind::DurationMs, "5s",
               "memcached: how long a dead server's keys are misses before it is tried again",
-              positive})
+              config::positive})
         .add({"cache.pool_size", Kind::Integer, "32",
               "memcached: client handles (each with a connection per server) shared by all threads",
-              positive});
+              config::positive});
     define_page_cache_config(schema);
 }
 

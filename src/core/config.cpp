@@ -112,6 +112,16 @@ const Key* Schema::find(std::string_view name) const {
     return nullptr;
 }
 
+std::optional<std::string> positive(const Value& value) {
+    if (std::get<std::int64_t>(value) <= 0) return "must be greater than 0";
+    return std::nullopt;
+}
+
+std::optional<std::string> not_negative(const Value& value) {
+    if (std::get<std::int64_t>(value) < 0) return "must not be negative";
+    return std::nullopt;
+}
+
 Value parse_value(const Key& key, std::string_view text, const std::string& origin) {
     switch (key.kind) {
         case Kind::String:

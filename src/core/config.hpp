@@ -93,4 +93,8 @@ private:
 // Parses text for a key of the given kind; throws ConfigError naming key and origin.
 Value parse_value(const Key& key, std::string_view text, const std::string& origin);
 
+// Checks for Key::check on Integer, Size and DurationMs keys.
+std::optional<std::string> positive(const Value& value);      // greater than 0
+std::optional<std::string> not_negative(const Value& value);  // 0 or more
+
 }  // namespace famigo::config

@@ -10,11 +10,6 @@ std::optional<std::string> store_url(const config::Value& value) {
     return "must be sqlite:///abs/path, sqlite://rel/path or mongodb://host:port/db";
 }
 
-std::optional<std::string> positive(const config::Value& value) {
-    if (std::get<std::int64_t>(value) <= 0) return "must be positive";
-    return std::nullopt;
-}
-
 std::optional<std::string> write_concern(const config::Value& value) {
     const auto& w = std::get<std::string>(value);
     if (w == "majority") return std::nullopt;
@@ -33,7 +28,7 @@ void define_config(config::Schema& schema) {
               "or mongodb://host:port/db?options",
               store_url})
         .add({"store.busy_timeout", Kind::DurationMs, "5s",
-              "SQLite: how long a write waits for another writer's lock before failing", positive})
+              "SQLite: how long a write waits for another writer's lock before failing", config::positive})
         .add({"store.write_concern", Kind::String, "majority",
               "MongoDB: write concern w of every write, 'majority' or a number", write_concern})
         .add({"store.journal",
@@ -42,7 +37,7 @@ void define_config(config::Schema& schema) {
               "MongoDB: acknowledge writes only once they are in the journal (j)",
               {}})
         .add({"store.timeout", Kind::DurationMs, "10s",
-              "MongoDB: server selection, connect and socket timeout", positive});
+              "MongoDB: server selection, connect and socket timeout", config::positive});
 }
 
 StoreOptions store_options(const config::Config& config) {

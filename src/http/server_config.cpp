@@ -8,16 +8,6 @@
 namespace famigo::http {
 namespace {
 
-std::optional<std::string> positive(const config::Value& value) {
-    if (std::get<std::int64_t>(value) <= 0) return "must be greater than 0";
-    return std::nullopt;
-}
-
-std::optional<std::string> not_negative(const config::Value& value) {
-    if (std::get<std::int64_t>(value) < 0) return "must not be negative";
-    return std::nullopt;
-}
-
 std::optional<std::string> valid_listen(const config::Value& value) {
     try {
         std::string host;
@@ -58,32 +48,32 @@ void define_config(config::Schema& schema) {
         .add({"server.listen", Kind::String, "127.0.0.1:8000",
               "address and port to listen on, HOST:PORT ([::1]:PORT for IPv6)", valid_listen})
         .add({"server.io_threads", Kind::Integer, "0",
-              "I/O threads, each with its own event loop; 0 means one per core", not_negative})
+              "I/O threads, each with its own event loop; 0 means one per core", config::not_negative})
         .add({"server.workers", Kind::Integer, "16",
-              "threads of the pool that runs views which may block", positive})
+              "threads of the pool that runs views which may block", config::positive})
         .add({"server.queue_limit", Kind::Integer, "1024",
-              "requests waiting for a pool thread before new ones get 503", positive})
+              "requests waiting for a pool thread before new ones get 503", config::positive})
         .add({"server.max_connections", Kind::Integer, "10000",
-              "open connections before new ones get 503 and are closed", positive})
+              "open connections before new ones get 503 and are closed", config::positive})
         .add({"server.max_request_line", Kind::Size, "8KiB",
-              "longest request line; longer gets 414", positive})
+              "longest request line; longer gets 414", config::positive})
         .add({"server.max_header_bytes", Kind::Size, "32KiB",
-              "largest request head; larger gets 431", positive})
+              "largest request head; larger gets 431", config::positive})
         .add({"server.max_body_bytes", Kind::Size, "10MiB",
-              "largest request body; larger gets 413 before it is read", not_negative})
+              "largest request body; larger gets 413 before it is read", config::not_negative})
         .add({"server.header_timeout", Kind::DurationMs, "10s",
-              "time a client has to send a whole request head; slower gets 408", positive})
+              "time a client has to send a whole request head; slower gets 408", config::positive})
         .add({"server.body_timeout", Kind::DurationMs, "30s",
-              "time a client has to send a request body; slower gets 408", positive})
+              "time a client has to send a request body; slower gets 408", config::positive})
         .add({"server.keepalive_timeout", Kind::DurationMs, "75s",
-              "how long an idle keep-alive connection stays open", positive})
+              "how long an idle keep-alive connection stays open", config::positive})
         .add({"server.drain_grace", Kind::DurationMs, "5s",
               "on SIGTERM, how long the listener stays open (with /readyz at 503) so a "
               "load balancer notices",
-              not_negative})
+              config::not_negative})
         .add({"server.drain_timeout", Kind::DurationMs, "30s",
               "after the grace period, how long in-flight requests may take to finish",
-              not_negative})
+              config::not_negative})
         .add({"http.allowed_hosts", Kind::StringList, "localhost,127.0.0.1,[::1]",
               "Host header values accepted (port ignored); '*' any, '.example.com' a domain and "
               "its subdomains; others get 400",

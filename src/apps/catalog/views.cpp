@@ -106,16 +106,12 @@ json pagination(std::string_view base_path, const ListingQuery& query, std::int6
 }  // namespace
 
 void define_config(config::Schema& schema) {
-    auto positive = [](const config::Value& value) -> std::optional<std::string> {
-        if (std::get<std::int64_t>(value) <= 0) return "must be more than 0";
-        return std::nullopt;
-    };
     schema
         .add({"catalog.page_ttl", config::Kind::DurationMs, "10m",
-              "how long catalog pages and API answers stay in the page cache", positive})
+              "how long catalog pages and API answers stay in the page cache", config::positive})
         .add({"catalog.watch_interval", config::Kind::DurationMs, "2s",
               "how often the catalog generation is read from the store, to invalidate cached "
-              "pages after an import", positive});
+              "pages after an import", config::positive});
 }
 
 Catalog::Catalog(Site& site) : site_(site) {}

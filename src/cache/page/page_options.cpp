@@ -5,16 +5,6 @@
 namespace famigo::cache {
 namespace {
 
-std::optional<std::string> positive(const config::Value& value) {
-    if (std::get<std::int64_t>(value) <= 0) return "must be greater than 0";
-    return std::nullopt;
-}
-
-std::optional<std::string> not_negative(const config::Value& value) {
-    if (std::get<std::int64_t>(value) < 0) return "must not be negative";
-    return std::nullopt;
-}
-
 std::optional<std::string> valid_rules(const config::Value& value) {
     try {
         for (const auto& text : std::get<std::vector<std::string>>(value))
@@ -77,19 +67,19 @@ void define_page_cache_config(config::Schema& schema) {
               "cache whole pages of the routes that opt in, for anonymous GET/HEAD requests",
               {}})
         .add({"page_cache.default_ttl", Kind::DurationMs, "10m",
-              "how long a cached page is fresh when its route names no TTL", positive})
+              "how long a cached page is fresh when its route names no TTL", config::positive})
         .add({"page_cache.stale_while_revalidate", Kind::DurationMs, "30s",
               "after a page goes stale, how long it is still served while one request refreshes it",
-              not_negative})
+              config::not_negative})
         .add({"page_cache.stale_if_error", Kind::DurationMs, "5m",
               "after a page goes stale, how long it may replace a 5xx answer or a failed view",
-              not_negative})
+              config::not_negative})
         .add({"page_cache.fill_timeout", Kind::DurationMs, "5s",
               "how long a request for a page being filled waits for that fill before running the "
               "view itself",
-              positive})
+              config::positive})
         .add({"page_cache.max_body", Kind::Size, "512KiB",
-              "pages with larger bodies are not cached", positive})
+              "pages with larger bodies are not cached", config::positive})
         .add({"page_cache.routes", Kind::StringList, "",
               "routes whose pages are cached, as ROUTE=TTL or ROUTE=TTL@NAMESPACE (added to those "
               "the code opts in)",

@@ -25,11 +25,6 @@ std::optional<std::string> at_least_a_second(const config::Value& value) {
     return std::nullopt;
 }
 
-std::optional<std::string> positive(const config::Value& value) {
-    if (std::get<std::int64_t>(value) <= 0) return "must be positive";
-    return std::nullopt;
-}
-
 std::chrono::seconds seconds_of(const config::Config& config, std::string_view key) {
     return std::chrono::seconds(config.integer(key) / 1000);
 }
@@ -53,11 +48,11 @@ void define_config(config::Schema& schema) {
               at_least_a_second})
         .add({"auth.max_failures_per_account", Kind::Integer, "5",
               "failed logins for one username within the window before further attempts get 429",
-              positive})
+              config::positive})
         .add({"auth.max_failures_per_address", Kind::Integer, "20",
               "failed logins from one client address within the window before further attempts "
               "get 429",
-              positive});
+              config::positive});
 }
 
 SessionOptions session_options(const config::Config& config) {

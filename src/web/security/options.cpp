@@ -10,16 +10,6 @@ namespace {
 
 using config::Kind;
 
-std::optional<std::string> not_negative(const config::Value& value) {
-    if (std::get<std::int64_t>(value) < 0) return "must not be negative";
-    return std::nullopt;
-}
-
-std::optional<std::string> positive(const config::Value& value) {
-    if (std::get<std::int64_t>(value) <= 0) return "must be positive";
-    return std::nullopt;
-}
-
 std::optional<std::string> same_site(const config::Value& value) {
     if (!parse_same_site(std::get<std::string>(value))) return "must be Lax, Strict or None";
     return std::nullopt;
@@ -65,7 +55,7 @@ void define_config(config::Schema& schema) {
               {},
               /*secret=*/true})
         .add({"security.hsts_seconds", Kind::Integer, "0",
-              "Strict-Transport-Security max-age sent over https; 0 sends none", not_negative})
+              "Strict-Transport-Security max-age sent over https; 0 sends none", config::not_negative})
         .add({"security.hsts_include_subdomains",
               Kind::Boolean,
               "false",
@@ -115,11 +105,11 @@ void define_config(config::Schema& schema) {
         .add({"security.cookie_samesite", Kind::String, "Lax",
               "SameSite attribute of the cookies we set: Lax, Strict or None", same_site})
         .add({"security.max_form_fields", Kind::Integer, "1000",
-              "most fields (and files) in one form body; more gets 400", positive})
+              "most fields (and files) in one form body; more gets 400", config::positive})
         .add({"security.max_form_memory", Kind::Size, "2560KiB",
-              "most bytes of all non-file form values together; more gets 413", positive})
+              "most bytes of all non-file form values together; more gets 413", config::positive})
         .add({"security.max_upload_bytes", Kind::Size, "10MiB",
-              "most bytes of all files in one multipart body; more gets 413", positive})
+              "most bytes of all files in one multipart body; more gets 413", config::positive})
         .add({"security.password_ops_limit", Kind::Integer, "3",
               "Argon2id passes for new password hashes (older hashes are upgraded at login)",
               ops_limit})
