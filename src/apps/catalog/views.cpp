@@ -33,19 +33,6 @@ const std::vector<docstore::Document> kChildBands = {"0-5", "6-8", "9-12"};
 // crawlers walking every combination).
 constexpr std::size_t kMaxCachedCounts = 10000;
 
-std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-void json_answer(http::Response& response, int status, const json& body) {
-    response.text(status, dump(body) + "\n", "application/json");
-}
-
-void json_error(http::Response& response, int status, std::string_view code, std::string_view message,
-                std::string_view field_name = {}) {
-    json error = {{"code", code}, {"message", message},
-                  {"field", field_name.empty() ? json() : json(field_name)}};
-    json_answer(response, status, {{"error", error}});
-}
-
 json present_all(const std::vector<App>& apps) {
     json out = json::array();
     for (const auto& app : apps) out.push_back(present(app));
@@ -341,7 +328,7 @@ void Catalog::api_detail(const http::Request& request, http::Response& response)
 }
 
 void Catalog::api_openapi(const http::Request&, http::Response& response) {
-    static const std::string document = dump(openapi_document()) + "\n";
+    static const std::string document = openapi_document().dump() + "\n";
     response.text(200, document, "application/json");
 }
 

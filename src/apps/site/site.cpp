@@ -22,12 +22,23 @@ void Site::render(const http::Request& request, http::Response& response, std::s
     response.text(status, templates->render(std::string(name), context), "text/html; charset=utf-8");
 }
 
+void json_answer(http::Response& response, int status, const nlohmann::json& body) {
+    std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text += '\n';
+    response.text(status, text, "application/json");
+}
+
+void json_error(http::Response& response, int status, std::string_view code, std::string_view message,
+                std::string_view field) {
+    nlohmann::json error = {{"code", code},
+                            {"message", message},
+                            {"field", field.empty() ? nlohmann::json() : nlohmann::json(field)}};
+    json_answer(response, status, {{"error", error}});
+}
+
 void Site::not_found(const http::Request& request, http::Response& response) const {
-    if (request.path.starts_with("/api/")) {  // API clients get the API's error shape
-        nlohmann::json error = {{"code", "not_found"}, {"message", "no such API endpoint"}, {"field", nullptr}};
-        response.text(404, nlohmann::json{{"error", error}}.dump() + "\n", "application/json");
-        return;
-    }
+    if (request.path.starts_with("/api/"))  // API clients get the API's error shape
+        return json_error(response, 404, "not_found", "no such API endpoint");
     render(request, response, "404.html", nlohmann::json::object(), 404);
 }
 

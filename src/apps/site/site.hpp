@@ -49,6 +49,13 @@ struct Site {
     void not_found(const http::Request& request, http::Response& response) const;
 };
 
+// JSON answers for APIs: the body with invalid UTF-8 replaced (never a throw),
+// and the one error shape {"error": {"code", "message", "field"}} (field null
+// when the error is not about one parameter).
+void json_answer(http::Response& response, int status, const nlohmann::json& body);
+void json_error(http::Response& response, int status, std::string_view code, std::string_view message,
+                std::string_view field = {});
+
 // The template engine for the site: templates.dirs / templates.debug, {% url %}
 // through the router (names and positional or keyword arguments, as Django),
 // {% static %} through the static files' manifest, {% cache %} on `cache`.
