@@ -79,12 +79,18 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--templates") templates = value();
-        else if (a == "--context") context_file = value();
-        else if (a == "--template") name = value();
-        else if (a == "--seconds") seconds = std::stod(value());
-        else if (a == "--warmup") warmup = std::stod(value());
-        else if (a == "--out") out_file = value();
+        if (a == "--templates")
+            templates = value();
+        else if (a == "--context")
+            context_file = value();
+        else if (a == "--template")
+            name = value();
+        else if (a == "--seconds")
+            seconds = std::stod(value());
+        else if (a == "--warmup")
+            warmup = std::stod(value());
+        else if (a == "--out")
+            out_file = value();
         else {
             std::cerr << "usage: famigo_render_bench [--templates DIR] [--context FILE]"
                          " [--template NAME] [--seconds S] [--warmup S] [--out FILE]\n";
@@ -128,9 +134,10 @@ int main(int argc, char** argv) {
         double cpu0 = cpu_now();
         auto [n, secs] = loop(seconds);
         double cpu = cpu_now() - cpu0;
-        std::printf("BENCH_JSON {\"renders\": %llu, \"seconds\": %.6f, \"renders_per_s\": %.3f,"
-                    " \"cpu_seconds\": %.6f, \"bytes\": %zu, \"sink\": %zu}\n",
-                    static_cast<unsigned long long>(n), secs, n / secs, cpu, page.size(), sink);
+        std::printf(
+            "BENCH_JSON {\"renders\": %llu, \"seconds\": %.6f, \"renders_per_s\": %.3f,"
+            " \"cpu_seconds\": %.6f, \"bytes\": %zu, \"sink\": %zu}\n",
+            static_cast<unsigned long long>(n), secs, n / secs, cpu, page.size(), sink);
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "famigo_render_bench: " << e.what() << "\n";

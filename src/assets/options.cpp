@@ -57,7 +57,8 @@ void define_config(config::Schema& schema) {
               "files up to this size are cached and served from memory; larger ones with sendfile",
               config::not_negative})
         .add({"static.max_age", Kind::DurationMs, "5m",
-              "Cache-Control max-age for names without a content fingerprint", config::not_negative});
+              "Cache-Control max-age for names without a content fingerprint",
+              config::not_negative});
 }
 
 AssetOptions asset_options(const config::Config& config) {

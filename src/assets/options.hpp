@@ -5,8 +5,9 @@
 //   static.build_dir        collectstatic's output, served in production ("var/static")
 //   static.url              URL path prefix of static files ("/static/")
 //   static.cdn_url          when set, generated URLs use this prefix instead
-//   static.memory_max_file  files up to this size are served from memory ("32KiB"; larger files go out with sendfile, which measured faster than a copy from memory at 100 KB)
-//   static.max_age          Cache-Control max-age of non-fingerprinted names ("5m")
+//   static.memory_max_file  files up to this size are served from memory ("32KiB"; larger files go
+//   out with sendfile, which measured faster than a copy from memory at 100 KB) static.max_age
+//   Cache-Control max-age of non-fingerprinted names ("5m")
 #pragma once
 
 #include <chrono>

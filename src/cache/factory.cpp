@@ -67,9 +67,11 @@ void define_config(config::Schema& schema) {
         .add({"cache.default_ttl", Kind::DurationMs, "5m",
               "how long a value stored without a TTL lives", config::positive})
         .add({"cache.connect_timeout", Kind::DurationMs, "250ms",
-              "memcached: how long a connect may take before the server counts as dead", config::positive})
+              "memcached: how long a connect may take before the server counts as dead",
+              config::positive})
         .add({"cache.read_timeout", Kind::DurationMs, "250ms",
-              "memcached: how long an answer may take before the server counts as dead", config::positive})
+              "memcached: how long an answer may take before the server counts as dead",
+              config::positive})
         .add({"cache.retry_dead_after", Kind::DurationMs, "5s",
               "memcached: how long a dead server's keys are misses before it is tried again",
               config::positive})

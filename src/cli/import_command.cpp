@@ -130,8 +130,8 @@ int cmd_import(int argc, char** argv, char** envp) {
     for (const auto& row : report.rejected)
         std::cout << row.file << ":" << row.line << ": rejected: " << row.reason << "\n";
     char timing[128];
-    std::snprintf(timing, sizeof timing, "read in %.2f s, written in %.2f s",
-                  report.read_seconds, report.write_seconds);
+    std::snprintf(timing, sizeof timing, "read in %.2f s, written in %.2f s", report.read_seconds,
+                  report.write_seconds);
     std::cout << timing << "; ";
     if (report.changed())
         std::cout << "catalog generation now " << report.generation << "\n";
@@ -155,9 +155,11 @@ int cmd_editorial(int argc, char** argv, char** envp) {
         return 1;
     }
     std::cout << "editorial: " << report.entries << " entries, " << report.updated << " updated, "
-              << report.unchanged << " unchanged, " << report.missing.size() << " not in the catalog\n";
+              << report.unchanged << " unchanged, " << report.missing.size()
+              << " not in the catalog\n";
     for (const auto& id : report.missing)
-        std::cout << "editorial: no app with source_id '" << id << "' (import the store data first)\n";
+        std::cout << "editorial: no app with source_id '" << id
+                  << "' (import the store data first)\n";
     if (report.generation) std::cout << "catalog generation now " << report.generation << "\n";
     return 0;
 }

@@ -14,16 +14,16 @@ namespace famigo::cli {
 
 // Flags of one subcommand: "--name value", "--name=value" and boolean "--name".
 class Args {
-public:
-    Args(int argc, char** argv);  // argv[0] is the subcommand name
-    bool flag(std::string_view name);                        // consumes a boolean flag
+  public:
+    Args(int argc, char** argv);                              // argv[0] is the subcommand name
+    bool flag(std::string_view name);                         // consumes a boolean flag
     std::optional<std::string> value(std::string_view name);  // consumes "--name V"; last wins
     std::vector<std::string> values(std::string_view name);   // every "--name V", in order
     std::vector<std::string> positional();                    // consumes what is not a flag
     // Throws UsageError if anything was not consumed.
     void finish() const;
 
-private:
+  private:
     std::vector<std::string> items_;
     std::vector<bool> used_;
 };

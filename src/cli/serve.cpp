@@ -12,12 +12,12 @@
 #include "cache/page/conditional_get.hpp"
 #include "cache/page/page_cache.hpp"
 #include "cli/commands.hpp"
-#include "docstore/config.hpp"
-#include "docstore/errors.hpp"
-#include "docstore/store.hpp"
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "docstore/config.hpp"
+#include "docstore/errors.hpp"
+#include "docstore/store.hpp"
 #include "http/app.hpp"
 #include "http/middlewares.hpp"
 #include "http/server.hpp"
@@ -46,7 +46,8 @@ std::string static_files_url_prefix(const config::Config& config) {
 int cmd_serve(int argc, char** argv, char** envp) {
     Args args(argc, argv);
     std::vector<config::Override> extra;
-    if (auto listen = args.value("--listen")) extra.push_back({"server.listen", *listen, "flag --listen"});
+    if (auto listen = args.value("--listen"))
+        extra.push_back({"server.listen", *listen, "flag --listen"});
     config::Config config = load_config(args, envp, std::move(extra));
     args.finish();
 
@@ -100,8 +101,15 @@ int cmd_serve(int argc, char** argv, char** envp) {
         },
         http::Execution::Inline);
     // The product apps share one Site: templates, store, cache, security, router.
-    apps::Site site{config, *store, models, *cache, *page_cache, static_files, security,
-                    app.router(), apps::make_template_engine(config, app.router(), static_files, *cache),
+    apps::Site site{config,
+                    *store,
+                    models,
+                    *cache,
+                    *page_cache,
+                    static_files,
+                    security,
+                    app.router(),
+                    apps::make_template_engine(config, app.router(), static_files, *cache),
                     {}};
     // auth: sessions, users, login throttling; the login/logout views and the
     // `user` template variable (see docs/auth.md).
@@ -132,9 +140,8 @@ int cmd_serve(int argc, char** argv, char** envp) {
         app.use(std::make_shared<http::AccessLogMiddleware>(http_options.access_log));
     app.use(std::make_shared<http::RequestIdMiddleware>(http_options.trusted_proxies));
     app.use(std::make_shared<http::ProxyMiddleware>(http_options.trusted_proxies));
-    app.use(std::make_shared<http::HostMiddleware>(http_options.allowed_hosts,
-                                                   http_options.canonical_host,
-                                                   http_options.redirect_hosts));
+    app.use(std::make_shared<http::HostMiddleware>(
+        http_options.allowed_hosts, http_options.canonical_host, http_options.redirect_hosts));
     // Security headers (and the https redirect) once the Host is known good;
     // CSRF after them, so its 403s carry the headers too.
     app.use(security.headers_middleware);

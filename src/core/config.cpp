@@ -23,23 +23,34 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
     if (!number) return std::nullopt;
     std::string unit = strings::to_lower(strings::trim(text.substr(digits)));
     std::int64_t factor;
-    if (unit.empty() || unit == "ms") factor = 1;
-    else if (unit == "s") factor = 1000;
-    else if (unit == "m") factor = 60 * 1000;
-    else if (unit == "h") factor = 3600 * 1000;
-    else return std::nullopt;
+    if (unit.empty() || unit == "ms")
+        factor = 1;
+    else if (unit == "s")
+        factor = 1000;
+    else if (unit == "m")
+        factor = 60 * 1000;
+    else if (unit == "h")
+        factor = 3600 * 1000;
+    else
+        return std::nullopt;
     if (*number > INT64_MAX / factor) return std::nullopt;
     return *number * factor;
 }
 
 const char* kind_name(Kind kind) {
     switch (kind) {
-        case Kind::String: return "a string";
-        case Kind::Integer: return "an integer";
-        case Kind::Size: return "a size (bytes, or like 16KiB)";
-        case Kind::DurationMs: return "a duration (milliseconds, or like 30s)";
-        case Kind::Boolean: return "true or false";
-        case Kind::StringList: return "a list of strings";
+        case Kind::String:
+            return "a string";
+        case Kind::Integer:
+            return "an integer";
+        case Kind::Size:
+            return "a size (bytes, or like 16KiB)";
+        case Kind::DurationMs:
+            return "a duration (milliseconds, or like 30s)";
+        case Kind::Boolean:
+            return "true or false";
+        case Kind::StringList:
+            return "a list of strings";
     }
     return "a value";
 }
@@ -149,8 +160,7 @@ Value parse_value(const Key& key, std::string_view text, const std::string& orig
             return items;
         }
     }
-    fail(key.name, origin,
-         "'" + std::string(text) + "' is not " + kind_name(key.kind));
+    fail(key.name, origin, "'" + std::string(text) + "' is not " + kind_name(key.kind));
 }
 
 std::vector<Override> overrides_from_environment(char** envp) {
@@ -164,8 +174,8 @@ std::vector<Override> overrides_from_environment(char** envp) {
         std::string_view rest = name.substr(std::strlen("FAMIGO_"));
         size_t sep = rest.find("__");
         if (sep == std::string_view::npos) continue;
-        std::string key = strings::to_lower(rest.substr(0, sep)) + "." +
-                          strings::to_lower(rest.substr(sep + 2));
+        std::string key =
+            strings::to_lower(rest.substr(0, sep)) + "." + strings::to_lower(rest.substr(sep + 2));
         out.push_back({key, std::string(entry.substr(eq + 1)), "env " + std::string(name)});
     }
     return out;
@@ -200,8 +210,7 @@ Config Config::load(const Schema& schema, const Sources& sources) {
             [&](const toml::table& table, const std::string& prefix) {
                 for (const auto& [name, node] : table) {
                     std::string dotted = prefix + std::string(name.str());
-                    std::string origin =
-                        path + ":" + std::to_string(node.source().begin.line);
+                    std::string origin = path + ":" + std::to_string(node.source().begin.line);
                     const Key* key = schema.find(dotted);
                     if (!key && node.is_table()) {
                         walk(*node.as_table(), dotted + ".");
@@ -234,11 +243,15 @@ const std::string& Config::str(std::string_view key) const {
 std::int64_t Config::integer(std::string_view key) const {
     return std::get<std::int64_t>(entry(key).value);
 }
-bool Config::boolean(std::string_view key) const { return std::get<bool>(entry(key).value); }
+bool Config::boolean(std::string_view key) const {
+    return std::get<bool>(entry(key).value);
+}
 const std::vector<std::string>& Config::list(std::string_view key) const {
     return std::get<std::vector<std::string>>(entry(key).value);
 }
-const std::string& Config::origin(std::string_view key) const { return entry(key).origin; }
+const std::string& Config::origin(std::string_view key) const {
+    return entry(key).origin;
+}
 
 std::string Config::describe() const {
     std::string out;

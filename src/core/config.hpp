@@ -30,9 +30,9 @@ enum class Kind {
 using Value = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
 
 struct Key {
-    std::string name;           // "server.listen"
+    std::string name;  // "server.listen"
     Kind kind;
-    std::string default_text;   // written as it would be in an env variable
+    std::string default_text;  // written as it would be in an env variable
     std::string help;
     // Optional extra validation; returns an error text, or nullopt when the value is fine.
     std::function<std::optional<std::string>(const Value&)> check;
@@ -41,12 +41,12 @@ struct Key {
 };
 
 class Schema {
-public:
+  public:
     Schema& add(Key key);
     const Key* find(std::string_view name) const;
     const std::vector<Key>& keys() const { return keys_; }
 
-private:
+  private:
     std::vector<Key> keys_;
 };
 
@@ -67,7 +67,7 @@ struct Sources {
 std::vector<Override> overrides_from_environment(char** envp);
 
 class Config {
-public:
+  public:
     static Config load(const Schema& schema, const Sources& sources);
 
     const std::string& str(std::string_view key) const;
@@ -80,7 +80,7 @@ public:
     // secret keys show "(hidden, N characters)" instead of their value.
     std::string describe() const;
 
-private:
+  private:
     struct Entry {
         const Key* key;
         Value value;

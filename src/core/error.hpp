@@ -9,14 +9,14 @@
 namespace famigo {
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // A configuration value that is unknown, malformed or out of range. The message
 // names the key and where the value came from (file:line, environment, flag).
 class ConfigError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

@@ -15,10 +15,18 @@ void set_level(Level level);
 Level parse_level(std::string_view name);
 
 void write(Level level, std::string_view message);
-inline void debug(std::string_view m) { write(Level::Debug, m); }
-inline void info(std::string_view m) { write(Level::Info, m); }
-inline void warn(std::string_view m) { write(Level::Warn, m); }
-inline void error(std::string_view m) { write(Level::Error, m); }
+inline void debug(std::string_view m) {
+    write(Level::Debug, m);
+}
+inline void info(std::string_view m) {
+    write(Level::Info, m);
+}
+inline void warn(std::string_view m) {
+    write(Level::Warn, m);
+}
+inline void error(std::string_view m) {
+    write(Level::Error, m);
+}
 
 // Appends `text` to `out` as the inside of a JSON string (quotes not included).
 void append_json_escaped(std::string& out, std::string_view text);

@@ -32,8 +32,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     size_t start = 0;
     while (true) {
         size_t pos = s.find(sep, start);
-        parts.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos
-                                                                       : pos - start));
+        parts.push_back(
+            s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
         if (pos == std::string_view::npos) break;
         start = pos + 1;
     }
@@ -76,14 +76,22 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
     if (!number) return std::nullopt;
     std::string unit = to_lower(trim(s.substr(digits)));
     std::uint64_t factor = 1;
-    if (unit.empty() || unit == "b") factor = 1;
-    else if (unit == "kib" || unit == "k") factor = 1024;
-    else if (unit == "mib" || unit == "m") factor = 1024 * 1024;
-    else if (unit == "gib" || unit == "g") factor = 1024ull * 1024 * 1024;
-    else if (unit == "kb") factor = 1000;
-    else if (unit == "mb") factor = 1000 * 1000;
-    else if (unit == "gb") factor = 1000ull * 1000 * 1000;
-    else return std::nullopt;
+    if (unit.empty() || unit == "b")
+        factor = 1;
+    else if (unit == "kib" || unit == "k")
+        factor = 1024;
+    else if (unit == "mib" || unit == "m")
+        factor = 1024 * 1024;
+    else if (unit == "gib" || unit == "g")
+        factor = 1024ull * 1024 * 1024;
+    else if (unit == "kb")
+        factor = 1000;
+    else if (unit == "mb")
+        factor = 1000 * 1000;
+    else if (unit == "gb")
+        factor = 1000ull * 1000 * 1000;
+    else
+        return std::nullopt;
     if (*number > std::numeric_limits<std::uint64_t>::max() / factor) return std::nullopt;
     return *number * factor;
 }

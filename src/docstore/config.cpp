@@ -28,7 +28,8 @@ void define_config(config::Schema& schema) {
               "or mongodb://host:port/db?options",
               store_url})
         .add({"store.busy_timeout", Kind::DurationMs, "5s",
-              "SQLite: how long a write waits for another writer's lock before failing", config::positive})
+              "SQLite: how long a write waits for another writer's lock before failing",
+              config::positive})
         .add({"store.write_concern", Kind::String, "majority",
               "MongoDB: write concern w of every write, 'majority' or a number", write_concern})
         .add({"store.journal",

@@ -14,10 +14,12 @@
 namespace famigo::http {
 
 class App {
-public:
+  public:
     Router& router() { return router_; }
     const Router& router() const { return router_; }
-    void use(std::shared_ptr<Middleware> middleware) { middleware_.push_back(std::move(middleware)); }
+    void use(std::shared_ptr<Middleware> middleware) {
+        middleware_.push_back(std::move(middleware));
+    }
     // Answers requests no route matches (a friendly 404 page). It runs on the
     // I/O thread, so it must not block. Unset: a plain-text 404.
     void set_not_found(Handler handler) { not_found_ = std::move(handler); }
@@ -36,7 +38,7 @@ public:
     // Answers with a plain error page (also used by the server for 4xx/5xx it makes itself).
     static void error_page(int status, Response& response);
 
-private:
+  private:
     Router router_;
     std::vector<std::shared_ptr<Middleware>> middleware_;
     Handler not_found_;

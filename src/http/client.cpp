@@ -18,19 +18,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 class Socket {
-public:
+  public:
     explicit Socket(int fd) : fd_(fd) {}
     ~Socket() {
         if (fd_ >= 0) ::close(fd_);
     }
     int fd() const { return fd_; }
 
-private:
+  private:
     int fd_;
 };
 
 int remaining_ms(Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     return left > 0 ? int(left) : 0;
 }
 
@@ -85,7 +86,8 @@ ClientResponse get(const Url& url, std::chrono::milliseconds timeout,
 
     std::string last_error = "no address";
     for (addrinfo* a = found; a; a = a->ai_next) {
-        Socket sock(::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+        Socket sock(
+            ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
         if (sock.fd() < 0) continue;
         if (::connect(sock.fd(), a->ai_addr, a->ai_addrlen) < 0 && errno != EINPROGRESS) {
             last_error = std::strerror(errno);
@@ -107,9 +109,16 @@ ClientResponse get(const Url& url, std::chrono::milliseconds timeout,
         request += "\r\n";
         size_t sent = 0;
         while (sent < request.size()) {
-            ssize_t n = ::send(sock.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-            if (n > 0) { sent += size_t(n); continue; }
-            if (n < 0 && errno == EAGAIN) { wait_for(sock.fd(), POLLOUT, deadline, "sending"); continue; }
+            ssize_t n =
+                ::send(sock.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += size_t(n);
+                continue;
+            }
+            if (n < 0 && errno == EAGAIN) {
+                wait_for(sock.fd(), POLLOUT, deadline, "sending");
+                continue;
+            }
             throw ClientError(std::string("send failed: ") + std::strerror(errno));
         }
 
@@ -117,9 +126,15 @@ ClientResponse get(const Url& url, std::chrono::milliseconds timeout,
         char buf[16384];
         while (true) {
             ssize_t n = ::recv(sock.fd(), buf, sizeof buf, 0);
-            if (n > 0) { raw.append(buf, size_t(n)); continue; }
+            if (n > 0) {
+                raw.append(buf, size_t(n));
+                continue;
+            }
             if (n == 0) break;
-            if (errno == EAGAIN) { wait_for(sock.fd(), POLLIN, deadline, "waiting for the answer"); continue; }
+            if (errno == EAGAIN) {
+                wait_for(sock.fd(), POLLIN, deadline, "waiting for the answer");
+                continue;
+            }
             if (errno == ECONNRESET && !raw.empty()) break;
             throw ClientError(std::string("receive failed: ") + std::strerror(errno));
         }
@@ -136,12 +151,15 @@ ClientResponse get(const Url& url, std::chrono::milliseconds timeout,
         size_t pos = head.find("\r\n");
         while (pos != std::string_view::npos) {
             size_t next = head.find("\r\n", pos + 2);
-            std::string_view line = head.substr(pos + 2, next == std::string_view::npos ? std::string_view::npos : next - pos - 2);
+            std::string_view line = head.substr(
+                pos + 2, next == std::string_view::npos ? std::string_view::npos : next - pos - 2);
             size_t colon = line.find(':');
             if (colon != std::string_view::npos) {
                 std::string name(line.substr(0, colon));
                 std::string value(strings::trim(line.substr(colon + 1)));
-                if (strings::iequals(name, "transfer-encoding") && strings::iequals(value, "chunked")) chunked = true;
+                if (strings::iequals(name, "transfer-encoding") &&
+                    strings::iequals(value, "chunked"))
+                    chunked = true;
                 response.headers.emplace_back(std::move(name), std::move(value));
             }
             pos = next;

@@ -28,7 +28,7 @@ struct ClientResponse {
 };
 
 class ClientError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

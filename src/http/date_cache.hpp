@@ -8,16 +8,17 @@
 namespace famigo::http {
 
 class DateCache {
-public:
+  public:
     std::string_view now();
 
-private:
+  private:
     std::time_t second_ = 0;
     char text_[32] = {};
     size_t size_ = 0;
 };
 
-// Formats `t` as "Sun, 06 Nov 1994 08:49:37 GMT" into `out` (at least 30 bytes); returns the length.
+// Formats `t` as "Sun, 06 Nov 1994 08:49:37 GMT" into `out` (at least 30 bytes); returns the
+// length.
 size_t format_http_date(std::time_t t, char* out);
 
 }  // namespace famigo::http

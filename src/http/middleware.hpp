@@ -19,7 +19,7 @@
 namespace famigo::http {
 
 class Middleware {
-public:
+  public:
     virtual ~Middleware() = default;
     // Returns true when it has answered the request in `response`.
     virtual bool before(Request&, Response&) { return false; }

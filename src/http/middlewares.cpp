@@ -40,7 +40,8 @@ std::string_view normalize_host(std::string_view host, HostBuffer& buffer) {
             if (!is_port(host.substr(colon + 1))) return {};
             name = host.substr(0, colon);
         }
-        if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // "example.com." is example.com
+        if (!name.empty() && name.back() == '.')
+            name.remove_suffix(1);  // "example.com." is example.com
         if (name.empty() || name.size() > 253) return {};
         for (char c : name)
             if (!is_host_char(c)) return {};
@@ -86,10 +87,12 @@ void RequestIdMiddleware::assign(Request& request) {
         if (auto given = request.header("X-Request-Id")) {
             bool well_formed = !given->empty() && given->size() <= 64;
             for (char c : *given)
-                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                      c == '.'))
                     well_formed = false;
             if (well_formed) {
-                request.request_id = *given;  // a view into the request head: valid as long as the request
+                request.request_id =
+                    *given;  // a view into the request head: valid as long as the request
                 return;
             }
         }
@@ -181,7 +184,8 @@ AccessLogMiddleware::~AccessLogMiddleware() {
 void AccessLogMiddleware::after(Request& request, Response& response) {
     using namespace std::chrono;
     auto now = system_clock::now();
-    double ms = double(duration_cast<microseconds>(steady_clock::now() - request.started).count()) / 1000.0;
+    double ms =
+        double(duration_cast<microseconds>(steady_clock::now() - request.started).count()) / 1000.0;
     char number[64];
     std::string line;
     line.reserve(256);
@@ -199,8 +203,8 @@ void AccessLogMiddleware::after(Request& request, Response& response) {
     log::append_json_escaped(line, request.target);
     line += "\",\"route\":\"";
     log::append_json_escaped(line, request.route ? std::string_view(request.route->name) : "none");
-    std::snprintf(number, sizeof number, "\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f", response.status,
-                  static_cast<unsigned long long>(response.body_size()), ms);
+    std::snprintf(number, sizeof number, "\",\"status\":%d,\"bytes\":%llu,\"ms\":%.3f",
+                  response.status, static_cast<unsigned long long>(response.body_size()), ms);
     line += number;
     line += ",\"ua\":\"";
     log::append_json_escaped(line, request.header("User-Agent").value_or(""));

@@ -20,13 +20,13 @@ namespace famigo::http {
 // Gives each request an id (X-Request-Id), taken from a trusted proxy when it
 // sent a well-formed one, else made here: a per-process random prefix and a counter.
 class RequestIdMiddleware : public Middleware {
-public:
+  public:
     explicit RequestIdMiddleware(std::vector<std::string> trusted_proxies);
     bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
     void after(Request& request, Response& response) override;
 
-private:
+  private:
     void assign(Request& request);
 
     std::vector<std::string> trusted_;
@@ -36,25 +36,25 @@ private:
 
 // Believes X-Forwarded-For / X-Forwarded-Proto only from configured proxy addresses.
 class ProxyMiddleware : public Middleware {
-public:
+  public:
     explicit ProxyMiddleware(std::vector<std::string> trusted_proxies)
         : trusted_(std::move(trusted_proxies)) {}
     bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
 
-private:
+  private:
     std::vector<std::string> trusted_;
 };
 
 // 301 from old domains to the canonical host; 400 for a Host not allowed.
 class HostMiddleware : public Middleware {
-public:
+  public:
     HostMiddleware(std::vector<std::string> allowed_hosts, std::string canonical_host,
                    std::vector<std::string> redirect_hosts);
     bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
 
-private:
+  private:
     std::vector<std::string> allowed_;
     std::string canonical_;
     std::vector<std::string> redirect_;
@@ -64,7 +64,7 @@ private:
 // thread (every 200 ms, or sooner when the buffer grows), so logging does not
 // put a write(2) on every request.
 class AccessLogMiddleware : public Middleware {
-public:
+  public:
     // destination: "-" for stdout or a file path (opened for append).
     explicit AccessLogMiddleware(const std::string& destination);
     ~AccessLogMiddleware() override;
@@ -72,7 +72,7 @@ public:
     void after(Request& request, Response& response) override;
     void flush();
 
-private:
+  private:
     void run_flusher();
 
     std::FILE* file_;

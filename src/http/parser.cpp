@@ -11,7 +11,7 @@ namespace {
 struct CharClasses {
     bool tchar[256] = {};        // RFC 9110 tchar: methods and header names
     bool field_value[256] = {};  // visible ASCII, space, tab, obs-text; no other controls
-    bool target[256] = {};       // visible ASCII only: spaces, controls and raw UTF-8 must be encoded
+    bool target[256] = {};  // visible ASCII only: spaces, controls and raw UTF-8 must be encoded
 
     constexpr CharClasses() {
         for (int c = 0; c < 256; ++c) {
@@ -87,7 +87,8 @@ bool split_target(std::string_view target, Request& out) {
         out.query = path.substr(q + 1);
     }
     // A fragment is never sent by a conforming client; refuse it rather than guess.
-    return out.path.find('#') == std::string_view::npos && out.query.find('#') == std::string_view::npos;
+    return out.path.find('#') == std::string_view::npos &&
+           out.query.find('#') == std::string_view::npos;
 }
 
 }  // namespace
@@ -109,12 +110,14 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
         size_t line_end = data.find('\n', start);
         size_t line_len = (line_end == std::string_view::npos ? data.size() : line_end) - start;
         if (line_len > limits.max_request_line + 1) return fail(414, "request line too long");
-        if (data.size() - start > limits.max_header_bytes) return fail(431, "request header too large");
+        if (data.size() - start > limits.max_header_bytes)
+            return fail(431, "request header too large");
         return {};
     }
     if (head_end - start > limits.max_header_bytes + 4) {
         size_t line_end = data.find('\n', start);
-        if (line_end - start > limits.max_request_line + 1) return fail(414, "request line too long");
+        if (line_end - start > limits.max_request_line + 1)
+            return fail(414, "request line too long");
         return fail(431, "request header too large");
     }
 
@@ -153,13 +156,16 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
         size_t end = head.find("\r\n", pos);
         std::string_view field = head.substr(pos, end - pos);
         pos = end + 2;
-        if (field.front() == ' ' || field.front() == '\t') return fail(400, "obsolete line folding");
+        if (field.front() == ' ' || field.front() == '\t')
+            return fail(400, "obsolete line folding");
         size_t colon = field.find(':');
-        if (colon == std::string_view::npos || colon == 0) return fail(400, "malformed header field");
+        if (colon == std::string_view::npos || colon == 0)
+            return fail(400, "malformed header field");
         std::string_view name = field.substr(0, colon);
         if (!all_of_class(name, kChars.tchar)) return fail(400, "malformed header field name");
         std::string_view value = strings::trim(field.substr(colon + 1));
-        if (!all_of_class(value, kChars.field_value)) return fail(400, "malformed header field value");
+        if (!all_of_class(value, kChars.field_value))
+            return fail(400, "malformed header field value");
         if (!out.add_header(name, value)) return fail(431, "too many header fields");
 
         switch (name.size()) {
@@ -172,7 +178,8 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
                 break;
             case 6:
                 if (strings::iequals(name, "expect")) {
-                    if (!strings::iequals(value, "100-continue")) return fail(417, "unsupported expectation");
+                    if (!strings::iequals(value, "100-continue"))
+                        return fail(417, "unsupported expectation");
                     result.framing.expect_continue = true;
                 }
                 break;
@@ -181,7 +188,8 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
                 break;
             case 14:
                 if (strings::iequals(name, "content-length")) {
-                    // A list of equal values ("5, 5") is allowed by RFC 9110; keep it strict but tolerant of that.
+                    // A list of equal values ("5, 5") is allowed by RFC 9110; keep it strict but
+                    // tolerant of that.
                     std::uint64_t length = 0;
                     bool first = true;
                     for (auto part : strings::split(value, ',')) {
@@ -215,12 +223,14 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
             return fail(501, "unsupported Transfer-Encoding");
         result.framing.kind = BodyKind::Chunked;
     } else if (seen_length && result.framing.length > 0) {
-        if (result.framing.length > limits.max_body_bytes) return fail(413, "request body too large");
+        if (result.framing.length > limits.max_body_bytes)
+            return fail(413, "request body too large");
         result.framing.kind = BodyKind::Length;
     }
 
     if (out.minor_version == 0)
-        out.keep_alive = !connection.empty() && strings::list_contains_token(connection, "keep-alive");
+        out.keep_alive =
+            !connection.empty() && strings::list_contains_token(connection, "keep-alive");
     else
         out.keep_alive = connection.empty() || !strings::list_contains_token(connection, "close");
 
@@ -242,8 +252,10 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view data, std::string& 
         switch (state_) {
             case State::Size: {
                 int digit = -1;
-                if (c >= '0' && c <= '9') digit = c - '0';
-                else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') digit = (c | 0x20) - 'a' + 10;
+                if (c >= '0' && c <= '9')
+                    digit = c - '0';
+                else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+                    digit = (c | 0x20) - 'a' + 10;
                 if (digit >= 0) {
                     if (++size_digits_ > 15) return error(413, "chunk too large");
                     remaining_ = remaining_ * 16 + unsigned(digit);
@@ -263,8 +275,10 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view data, std::string& 
             }
             case State::SizeExtension:
                 // Extensions are ignored; bound them so they cannot be used to stall us.
-                if (c == '\r') state_ = State::SizeLf;
-                else if (++trailer_bytes_ > 4096) return error(400, "chunk extension too long");
+                if (c == '\r')
+                    state_ = State::SizeLf;
+                else if (++trailer_bytes_ > 4096)
+                    return error(400, "chunk extension too long");
                 ++i;
                 break;
             case State::SizeLf:
@@ -312,8 +326,12 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view data, std::string& 
             case State::TrailerLf:
                 if (c != '\n') return error(400, "malformed trailer");
                 ++i;
-                if (trailer_line_empty_) state_ = State::Done;
-                else { state_ = State::Trailer; trailer_line_empty_ = true; }
+                if (trailer_line_empty_)
+                    state_ = State::Done;
+                else {
+                    state_ = State::Trailer;
+                    trailer_line_empty_ = true;
+                }
                 break;
             case State::Done:
                 break;

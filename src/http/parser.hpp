@@ -14,8 +14,8 @@
 namespace famigo::http {
 
 struct ParserLimits {
-    size_t max_request_line = 8 * 1024;   // longer: 414
-    size_t max_header_bytes = 32 * 1024;  // whole head; longer or too many fields: 431
+    size_t max_request_line = 8 * 1024;               // longer: 414
+    size_t max_header_bytes = 32 * 1024;              // whole head; longer or too many fields: 431
     std::uint64_t max_body_bytes = 10 * 1024 * 1024;  // larger: 413
 };
 
@@ -23,7 +23,7 @@ enum class BodyKind { None, Length, Chunked };
 
 struct BodyFraming {
     BodyKind kind = BodyKind::None;
-    std::uint64_t length = 0;     // for BodyKind::Length
+    std::uint64_t length = 0;      // for BodyKind::Length
     bool expect_continue = false;  // the client waits for "100 Continue"
 };
 
@@ -49,7 +49,7 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
 
 // Decodes a chunked body incrementally, appending the payload to `out`.
 class ChunkedDecoder {
-public:
+  public:
     explicit ChunkedDecoder(std::uint64_t max_body) : max_body_(max_body) {}
 
     struct Result {
@@ -60,8 +60,18 @@ public:
     Result feed(std::string_view data, std::string& out);
     void reset() { *this = ChunkedDecoder(max_body_); }
 
-private:
-    enum class State { Size, SizeExtension, SizeLf, Data, DataCr, DataLf, Trailer, TrailerLf, Done };
+  private:
+    enum class State {
+        Size,
+        SizeExtension,
+        SizeLf,
+        Data,
+        DataCr,
+        DataLf,
+        Trailer,
+        TrailerLf,
+        Done
+    };
     State state_ = State::Size;
     std::uint64_t remaining_ = 0;
     std::uint64_t total_ = 0;

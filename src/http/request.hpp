@@ -28,20 +28,20 @@ struct Route;
 
 // Path parameters captured by the router, already percent-decoded.
 class RouteParams {
-public:
+  public:
     void clear() { count_ = 0; }
     void add(std::string_view name, std::string_view value);
     std::optional<std::string_view> get(std::string_view name) const;
     size_t size() const { return count_; }
 
-private:
+  private:
     static constexpr size_t kMax = 8;
     std::array<std::pair<std::string_view, std::string>, kMax> items_;
     size_t count_ = 0;
 };
 
 class Request {
-public:
+  public:
     static constexpr size_t kMaxHeaderFields = 100;
 
     // From the request line.
@@ -60,7 +60,7 @@ public:
     std::string_view client_address;  // peer, or X-Forwarded-For's client from a trusted proxy
     bool secure = false;              // https, as told by a trusted proxy
     std::string_view request_id;
-    const Route* route = nullptr;     // the matched route, or nullptr
+    const Route* route = nullptr;  // the matched route, or nullptr
     RouteParams params;
     std::chrono::steady_clock::time_point started;
     // How many middlewares' before() already ran (on the I/O thread, see App).
@@ -87,7 +87,7 @@ public:
     std::string body_storage;
     std::array<char, 24> request_id_storage{};
 
-private:
+  private:
     std::array<HeaderField, kMaxHeaderFields> fields_{};
     size_t field_count_ = 0;
     std::string_view host_;

@@ -17,14 +17,14 @@ namespace famigo::http {
 
 // An open file descriptor shared by the responses that send from it.
 class OpenFile {
-public:
+  public:
     explicit OpenFile(int fd) : fd_(fd) {}
     ~OpenFile();
     OpenFile(const OpenFile&) = delete;
     OpenFile& operator=(const OpenFile&) = delete;
     int fd() const { return fd_; }
 
-private:
+  private:
     int fd_;
 };
 
@@ -35,7 +35,7 @@ struct FileBody {
 };
 
 class Response {
-public:
+  public:
     int status = 200;
     std::string body;                                // used unless one below is set
     std::shared_ptr<const std::string> shared_body;  // immutable shared bytes
@@ -56,12 +56,12 @@ public:
     std::uint64_t body_size() const;
 
     // Sets status, Content-Type and an owned body.
-    void text(int status_code, std::string_view content, std::string_view content_type =
-                                                            "text/plain; charset=utf-8");
+    void text(int status_code, std::string_view content,
+              std::string_view content_type = "text/plain; charset=utf-8");
 
     void reset();
 
-private:
+  private:
     // Slots are reused: header_count_ marks how many are live.
     std::vector<std::pair<std::string, std::string>> headers_;
     size_t header_count_ = 0;

@@ -6,8 +6,8 @@ namespace famigo::http {
 namespace {
 
 bool is_slug_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 bool fits(Route::Converter converter, std::string_view value) {
@@ -110,14 +110,21 @@ Route& Router::add(std::string name, std::string pattern, Handler handler, Execu
         if (piece.size() >= 3 && piece.front() == '<' && piece.back() == '>') {
             std::string_view inner = piece.substr(1, piece.size() - 2);
             size_t colon = inner.find(':');
-            std::string_view type = colon == std::string_view::npos ? "str" : inner.substr(0, colon);
-            std::string_view param = colon == std::string_view::npos ? inner : inner.substr(colon + 1);
+            std::string_view type =
+                colon == std::string_view::npos ? "str" : inner.substr(0, colon);
+            std::string_view param =
+                colon == std::string_view::npos ? inner : inner.substr(colon + 1);
             Route::Converter converter;
-            if (type == "str") converter = Route::Converter::Str;
-            else if (type == "int") converter = Route::Converter::Int;
-            else if (type == "slug") converter = Route::Converter::Slug;
-            else if (type == "path") converter = Route::Converter::Path;
-            else throw Error("route '" + name + "': unknown converter '" + std::string(type) + "'");
+            if (type == "str")
+                converter = Route::Converter::Str;
+            else if (type == "int")
+                converter = Route::Converter::Int;
+            else if (type == "slug")
+                converter = Route::Converter::Slug;
+            else if (type == "path")
+                converter = Route::Converter::Path;
+            else
+                throw Error("route '" + name + "': unknown converter '" + std::string(type) + "'");
             if (converter == Route::Converter::Path && !rest.empty())
                 throw Error("route '" + name + "': a path parameter must come last");
             if (++param_count > 8) throw Error("route '" + name + "': too many parameters");
@@ -167,14 +174,18 @@ Router::Match Router::match(Method method, std::string_view path, RouteParams& p
             if (segment.converter == Route::Converter::Path) {
                 piece = rest;
                 if (route->trailing_slash) {
-                    if (piece.empty() || piece.back() != '/') { ok = false; break; }
+                    if (piece.empty() || piece.back() != '/') {
+                        ok = false;
+                        break;
+                    }
                     piece.remove_suffix(1);
                 }
                 rest = {};
             } else {
                 size_t slash = rest.find('/');
                 piece = rest.substr(0, slash);
-                rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+                rest =
+                    slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
                 if (slash == std::string_view::npos && route->trailing_slash &&
                     &segment == &route->segments.back()) {
                     ok = false;  // "/app/x" does not match "/app/<slug>/"
@@ -182,7 +193,10 @@ Router::Match Router::match(Method method, std::string_view path, RouteParams& p
                 }
             }
             if (segment.converter == Route::Converter::Literal) {
-                if (piece != segment.text) { ok = false; break; }
+                if (piece != segment.text) {
+                    ok = false;
+                    break;
+                }
                 continue;
             }
             if (!percent_decode(piece, decoded) || !fits(segment.converter, decoded)) {
@@ -193,7 +207,8 @@ Router::Match Router::match(Method method, std::string_view path, RouteParams& p
         }
         if (ok && rest.empty()) {
             // The whole path must be consumed, including a trailing slash when the pattern has one.
-            bool ends_right = route->trailing_slash ? path.back() == '/' : path.back() != '/' || path == "/";
+            bool ends_right =
+                route->trailing_slash ? path.back() == '/' : path.back() != '/' || path == "/";
             if (route->segments.back().converter == Route::Converter::Path) ends_right = true;
             if (ends_right && accept(route.get())) return result;
         }
@@ -223,7 +238,8 @@ std::string Router::reverse(std::string_view name, std::span<const ReverseParam>
         for (const auto& [key, v] : params)
             if (key == segment.text) value = &v;
         if (!value)
-            throw Error("reverse '" + std::string(name) + "': missing parameter '" + segment.text + "'");
+            throw Error("reverse '" + std::string(name) + "': missing parameter '" + segment.text +
+                        "'");
         if (!fits(segment.converter, *value))
             throw Error("reverse '" + std::string(name) + "': '" + std::string(*value) +
                         "' does not fit parameter '" + segment.text + "'");

@@ -54,7 +54,7 @@ struct Route {
 };
 
 class Router {
-public:
+  public:
     // Throws famigo::Error for a malformed pattern or a duplicate name.
     Route& add(std::string name, std::string pattern, Handler handler,
                Execution execution = Execution::Pool, unsigned methods = kGet | kHead);
@@ -70,7 +70,8 @@ public:
     // Builds the path for a named route; throws famigo::Error if the name is
     // unknown, a parameter is missing, or a value does not fit its converter.
     using ReverseParam = std::pair<std::string_view, std::string_view>;
-    std::string reverse(std::string_view name, std::initializer_list<ReverseParam> params = {}) const {
+    std::string reverse(std::string_view name,
+                        std::initializer_list<ReverseParam> params = {}) const {
         return reverse(name, std::span<const ReverseParam>(params.begin(), params.size()));
     }
     std::string reverse(std::string_view name, std::span<const ReverseParam> params) const;
@@ -79,7 +80,7 @@ public:
 
     const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
-private:
+  private:
     std::vector<std::unique_ptr<Route>> routes_;
     std::unordered_map<std::string, const Route*> by_name_;
     // Routes without parameters, by their exact path, for an O(1) first look.

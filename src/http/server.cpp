@@ -85,7 +85,7 @@ struct Server::Impl {
 namespace {
 
 class Connection : public std::enable_shared_from_this<Connection> {
-public:
+  public:
     Connection(Server::Impl& server, Loop& loop, tcp::socket socket)
         : server_(server),
           loop_(loop),
@@ -150,7 +150,7 @@ public:
         socket_.close(ec);
     }
 
-private:
+  private:
     enum class State { Idle, Head, Body, Handling, HandlerDone };
 
     void enter_idle(Clock::time_point now) {
@@ -333,8 +333,10 @@ private:
             out_.append("\r\nContent-Length: ");
             append_number(body_size);
         }
-        if (!keep_alive) out_.append("\r\nConnection: close");
-        else if (request_.minor_version == 0) out_.append("\r\nConnection: keep-alive");
+        if (!keep_alive)
+            out_.append("\r\nConnection: close");
+        else if (request_.minor_version == 0)
+            out_.append("\r\nConnection: keep-alive");
         for (size_t i = 0; i < response_.header_count(); ++i) {
             const auto& [name, value] = response_.header_at(i);
             out_.append("\r\n");
@@ -404,10 +406,10 @@ private:
             direct_body_read_ = false;
         }
         reading_ = true;
-        socket_.async_read_some(target, [self = shared_from_this()](
-                                            const boost::system::error_code& ec, size_t n) {
-            self->on_read(ec, n);
-        });
+        socket_.async_read_some(
+            target, [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                self->on_read(ec, n);
+            });
     }
 
     void on_read(const boost::system::error_code& ec, size_t n) {
@@ -415,8 +417,10 @@ private:
         if (closed_) return;
         if (ec) {
             // EOF or reset: nothing more will come. Finish writing what we owe, then close.
-            if (writing_ || state_ == State::Handling) close_after_write_ = true;
-            else close_now();
+            if (writing_ || state_ == State::Handling)
+                close_after_write_ = true;
+            else
+                close_now();
             return;
         }
         if (state_ == State::Idle && n > 0) {
@@ -440,11 +444,13 @@ private:
         // A write must make progress within the body timeout (see sweep()).
         deadline_ = Clock::now() + milliseconds(server_.options.body_timeout_ms);
         std::array<asio::const_buffer, 2> buffers{asio::buffer(out_), asio::const_buffer()};
-        if (tail_shared_) buffers[1] = asio::buffer(*tail_shared_);
-        else if (!tail_owned_.empty()) buffers[1] = asio::buffer(tail_owned_);
-        server_.stats.bytes_out.fetch_add(out_.size() + buffers[1].size() +
-                                              (tail_file_ ? tail_file_->length : 0),
-                                          std::memory_order_relaxed);
+        if (tail_shared_)
+            buffers[1] = asio::buffer(*tail_shared_);
+        else if (!tail_owned_.empty())
+            buffers[1] = asio::buffer(tail_owned_);
+        server_.stats.bytes_out.fetch_add(
+            out_.size() + buffers[1].size() + (tail_file_ ? tail_file_->length : 0),
+            std::memory_order_relaxed);
         asio::async_write(socket_, buffers,
                           [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                               self->on_written(ec);
@@ -481,15 +487,16 @@ private:
                 continue;
             }
             if (sent < 0 && (errno == EAGAIN || errno == EINTR)) {
-                socket_.async_wait(tcp::socket::wait_write,
-                                   [self = shared_from_this()](const boost::system::error_code& ec) {
-                                       if (ec || self->closed_) {
-                                           self->writing_ = false;
-                                           self->close_now();
-                                           return;
-                                       }
-                                       self->send_file();
-                                   });
+                socket_.async_wait(
+                    tcp::socket::wait_write,
+                    [self = shared_from_this()](const boost::system::error_code& ec) {
+                        if (ec || self->closed_) {
+                            self->writing_ = false;
+                            self->close_now();
+                            return;
+                        }
+                        self->send_file();
+                    });
                 return;
             }
             // The file shrank under us or the peer went away: the response is broken, close.
@@ -504,8 +511,10 @@ private:
     void after_write() {
         writing_ = false;
         tail_ = false;
-        if (state_ == State::HandlerDone) finish_request();
-        else if (state_ == State::Idle) enter_idle(Clock::now());  // the keep-alive clock starts now
+        if (state_ == State::HandlerDone)
+            finish_request();
+        else if (state_ == State::Idle)
+            enter_idle(Clock::now());  // the keep-alive clock starts now
         if (close_after_write_ && out_.empty()) {
             linger();
             return;
@@ -527,15 +536,16 @@ private:
     void drain_input() {
         if (reading_) return;  // the pending read's completion will come here
         reading_ = true;
-        socket_.async_read_some(asio::buffer(in_.get(), in_capacity_),
-                                [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
-                                    self->reading_ = false;
-                                    if (ec || self->closed_) {
-                                        self->close_now();
-                                        return;
-                                    }
-                                    self->drain_input();
-                                });
+        socket_.async_read_some(
+            asio::buffer(in_.get(), in_capacity_),
+            [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                self->reading_ = false;
+                if (ec || self->closed_) {
+                    self->close_now();
+                    return;
+                }
+                self->drain_input();
+            });
     }
 
     Server::Impl& server_;
@@ -582,7 +592,8 @@ constexpr std::string_view kOverloaded =
 }  // namespace
 
 void Server::Impl::accept(Loop& loop) {
-    loop.acceptor->async_accept([this, &loop](const boost::system::error_code& ec, tcp::socket socket) {
+    loop.acceptor->async_accept([this, &loop](const boost::system::error_code& ec,
+                                              tcp::socket socket) {
         if (ec == asio::error::operation_aborted || loop.closing) return;
         if (!ec) {
             auto open = stats.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -602,7 +613,8 @@ void Server::Impl::accept(Loop& loop) {
             // Out of file descriptors: back off briefly instead of spinning.
             log::warn("accept failed: " + ec.message());
             auto timer = std::make_shared<asio::steady_timer>(loop.io, milliseconds(50));
-            timer->async_wait([this, &loop, timer](const boost::system::error_code&) { accept(loop); });
+            timer->async_wait(
+                [this, &loop, timer](const boost::system::error_code&) { accept(loop); });
             return;
         }
         accept(loop);
@@ -730,8 +742,8 @@ void Server::drain() {
     auto& s = *impl_;
     if (s.draining.exchange(true)) return;
     asio::post(s.loops.front()->io, [&s] {
-        s.drain_timer = std::make_unique<asio::steady_timer>(s.loops.front()->io,
-                                                             milliseconds(s.options.drain_grace_ms));
+        s.drain_timer = std::make_unique<asio::steady_timer>(
+            s.loops.front()->io, milliseconds(s.options.drain_grace_ms));
         s.drain_timer->async_wait([&s](const boost::system::error_code& ec) {
             if (ec) return;
             log::info("drain: grace period over, listener closed");
@@ -756,8 +768,14 @@ void Server::wait() {
     s.loops.clear();
 }
 
-bool Server::draining() const { return impl_->draining.load(); }
-std::uint16_t Server::port() const { return impl_->port; }
-const ServerStats& Server::stats() const { return impl_->stats; }
+bool Server::draining() const {
+    return impl_->draining.load();
+}
+std::uint16_t Server::port() const {
+    return impl_->port;
+}
+const ServerStats& Server::stats() const {
+    return impl_->stats;
+}
 
 }  // namespace famigo::http

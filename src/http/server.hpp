@@ -17,11 +17,11 @@ struct ServerStats {
     std::atomic<std::int64_t> open_connections{0};
     std::atomic<std::int64_t> in_flight{0};  // requests being handled or written
     std::atomic<std::uint64_t> bytes_out{0};
-    std::atomic<std::uint64_t> shed{0};       // 503s from a full queue or too many connections
+    std::atomic<std::uint64_t> shed{0};  // 503s from a full queue or too many connections
 };
 
 class Server {
-public:
+  public:
     Server(ServerOptions options, const App& app);
     ~Server();
     Server(const Server&) = delete;
@@ -45,7 +45,7 @@ public:
 
     struct Impl;  // defined in server.cpp, where the connections use it
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

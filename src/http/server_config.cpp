@@ -48,7 +48,8 @@ void define_config(config::Schema& schema) {
         .add({"server.listen", Kind::String, "127.0.0.1:8000",
               "address and port to listen on, HOST:PORT ([::1]:PORT for IPv6)", valid_listen})
         .add({"server.io_threads", Kind::Integer, "0",
-              "I/O threads, each with its own event loop; 0 means one per core", config::not_negative})
+              "I/O threads, each with its own event loop; 0 means one per core",
+              config::not_negative})
         .add({"server.workers", Kind::Integer, "16",
               "threads of the pool that runs views which may block", config::positive})
         .add({"server.queue_limit", Kind::Integer, "1024",
@@ -74,19 +75,32 @@ void define_config(config::Schema& schema) {
         .add({"server.drain_timeout", Kind::DurationMs, "30s",
               "after the grace period, how long in-flight requests may take to finish",
               config::not_negative})
-        .add({"http.allowed_hosts", Kind::StringList, "localhost,127.0.0.1,[::1]",
+        .add({"http.allowed_hosts",
+              Kind::StringList,
+              "localhost,127.0.0.1,[::1]",
               "Host header values accepted (port ignored); '*' any, '.example.com' a domain and "
               "its subdomains; others get 400",
               {}})
-        .add({"http.trusted_proxies", Kind::StringList, "",
-              "peer addresses whose X-Forwarded-For and X-Forwarded-Proto are believed", {}})
-        .add({"http.canonical_host", Kind::String, "",
+        .add({"http.trusted_proxies",
+              Kind::StringList,
+              "",
+              "peer addresses whose X-Forwarded-For and X-Forwarded-Proto are believed",
+              {}})
+        .add({"http.canonical_host",
+              Kind::String,
+              "",
               "when set, requests for redirect_hosts get 301 to this host, path and query kept",
               {}})
-        .add({"http.redirect_hosts", Kind::StringList, "",
-              "old domains (e.g. famigogames.com) redirected to canonical_host", {}})
-        .add({"http.access_log", Kind::String, "-",
-              "JSON-lines access log: '-' for stdout, '' for none, or a file path", {}});
+        .add({"http.redirect_hosts",
+              Kind::StringList,
+              "",
+              "old domains (e.g. famigogames.com) redirected to canonical_host",
+              {}})
+        .add({"http.access_log",
+              Kind::String,
+              "-",
+              "JSON-lines access log: '-' for stdout, '' for none, or a file path",
+              {}});
 }
 
 ServerOptions server_options(const config::Config& config) {
@@ -94,7 +108,8 @@ ServerOptions server_options(const config::Config& config) {
     parse_listen(config.str("server.listen"), config.origin("server.listen"), options.host,
                  options.port);
     options.io_threads = as_unsigned(config, "server.io_threads");
-    if (options.io_threads == 0) options.io_threads = std::max(1u, std::thread::hardware_concurrency());
+    if (options.io_threads == 0)
+        options.io_threads = std::max(1u, std::thread::hardware_concurrency());
     options.workers = as_unsigned(config, "server.workers");
     options.queue_limit = as_unsigned(config, "server.queue_limit");
     options.max_connections = as_unsigned(config, "server.max_connections");

@@ -27,7 +27,8 @@ struct ServerOptions {
 };
 
 struct HttpOptions {
-    std::vector<std::string> allowed_hosts;    // "*" allows any; ".example.com" a domain and its subdomains
+    std::vector<std::string>
+        allowed_hosts;  // "*" allows any; ".example.com" a domain and its subdomains
     std::vector<std::string> trusted_proxies;  // peer addresses whose X-Forwarded-* are believed
     std::string canonical_host;                // "" disables canonical redirects
     std::vector<std::string> redirect_hosts;   // old domains sent to canonical_host with 301

@@ -10,7 +10,9 @@ WorkerPool::WorkerPool(unsigned threads, unsigned queue_limit) : queue_limit_(qu
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+    stop();
+}
 
 bool WorkerPool::try_submit(std::function<void()> job) {
     {

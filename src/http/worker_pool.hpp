@@ -13,7 +13,7 @@
 namespace famigo::http {
 
 class WorkerPool {
-public:
+  public:
     WorkerPool(unsigned threads, unsigned queue_limit);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
@@ -25,7 +25,7 @@ public:
     void stop();
     size_t queued() const;
 
-private:
+  private:
     void run();
 
     mutable std::mutex mutex_;

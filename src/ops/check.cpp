@@ -39,13 +39,18 @@ int run_check(const CheckOptions& options, std::ostream& out) {
     try {
         response = http::get(url, std::chrono::milliseconds(long(options.timeout_ms)));
     } catch (const std::exception& e) {
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
         out << "HTTP CRITICAL - " << e.what() << " | " << perfdata(ms, options) << "\n";
         return kCritical;
     }
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     std::string summary = "status " + std::to_string(response.status) + ", " +
-                          std::to_string(response.body.size()) + " bytes in " + format_ms(ms) + " ms";
+                          std::to_string(response.body.size()) + " bytes in " + format_ms(ms) +
+                          " ms";
     int code = kOk;
     std::string word = "OK";
     if (response.status != options.expect_status) {

@@ -9,7 +9,9 @@
 namespace famigo::ops {
 
 void define_debug_config(config::Schema& schema) {
-    schema.add({"debug.test_routes", config::Kind::Boolean, "false",
+    schema.add({"debug.test_routes",
+                config::Kind::Boolean,
+                "false",
                 "serve the /_debug/ routes the integration tests drive (sleep, error, echo, "
                 "form, cache); for tests only, never in production",
                 {}});

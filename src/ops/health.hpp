@@ -16,7 +16,7 @@ namespace famigo::ops {
 class Registry;
 
 class Health {
-public:
+  public:
     // A probe returns a problem description, or nullopt when its dependency is fine.
     using Probe = std::function<std::optional<std::string>()>;
 
@@ -29,7 +29,7 @@ public:
     // Runs the probes; empty when ready.
     std::vector<std::string> problems() const;
 
-private:
+  private:
     std::vector<std::pair<std::string, Probe>> probes_;
     std::function<bool()> draining_;
 };

@@ -1,12 +1,12 @@
 #include "ops/metrics.hpp"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <dirent.h>
 #include <fstream>
 
 #include "http/router.hpp"
@@ -16,16 +16,26 @@ namespace famigo::ops {
 
 void Exposition::append_label_value(std::string& out, std::string_view value) {
     for (char c : value) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
 }
 
 void Exposition::append_number(std::string& out, double value) {
-    if (std::isnan(value)) { out += "NaN"; return; }
-    if (std::isinf(value)) { out += value > 0 ? "+Inf" : "-Inf"; return; }
+    if (std::isnan(value)) {
+        out += "NaN";
+        return;
+    }
+    if (std::isinf(value)) {
+        out += value > 0 ? "+Inf" : "-Inf";
+        return;
+    }
     if (value == std::floor(value) && std::fabs(value) < 9.0e15) {
         char buf[32];
         auto r = std::to_chars(buf, buf + sizeof buf, std::int64_t(value));
@@ -42,9 +52,12 @@ void Exposition::family(std::string_view name, std::string_view type, std::strin
     out_ += name;
     out_ += ' ';
     for (char c : help) {  // HELP escapes only backslash and newline
-        if (c == '\\') out_ += "\\\\";
-        else if (c == '\n') out_ += "\\n";
-        else out_ += c;
+        if (c == '\\')
+            out_ += "\\\\";
+        else if (c == '\n')
+            out_ += "\\n";
+        else
+            out_ += c;
     }
     out_ += "\n# TYPE ";
     out_ += name;
@@ -155,7 +168,8 @@ void RequestMetrics::after(http::Request& request, http::Response& response) {
 }
 
 void RequestMetrics::collect(Exposition& out) const {
-    out.family("famigo_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+    out.family("famigo_http_requests_total", "counter",
+               "HTTP requests answered, by route and status.");
     for (const auto& slot : slots_) {
         for (size_t i = 0; i < slot->by_status.size(); ++i) {
             auto n = slot->by_status[i].load(std::memory_order_relaxed);
@@ -191,7 +205,8 @@ void RequestMetrics::collect(Exposition& out) const {
     out.sample("famigo_http_requests_in_flight", {}, double(stats_.in_flight.load()));
     out.family("famigo_http_connections_open", "gauge", "Open client connections.");
     out.sample("famigo_http_connections_open", {}, double(stats_.open_connections.load()));
-    out.family("famigo_http_response_bytes_total", "counter", "Bytes of responses sent, heads included.");
+    out.family("famigo_http_response_bytes_total", "counter",
+               "Bytes of responses sent, heads included.");
     out.sample("famigo_http_response_bytes_total", {}, double(stats_.bytes_out.load()));
     out.family("famigo_http_shed_total", "counter",
                "Requests and connections refused with 503 because of overload.");
@@ -199,10 +214,9 @@ void RequestMetrics::collect(Exposition& out) const {
 }
 
 void add_process_collector(Registry& registry) {
-    static const double start_time =
-        double(std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count());
+    static const double start_time = double(std::chrono::duration_cast<std::chrono::seconds>(
+                                                std::chrono::system_clock::now().time_since_epoch())
+                                                .count());
     registry.add_collector([](Exposition& out) {
         long page = sysconf(_SC_PAGESIZE);
         long ticks = sysconf(_SC_CLK_TCK);
@@ -218,8 +232,11 @@ void add_process_collector(Registry& registry) {
             std::vector<std::string> fields;
             std::string field;
             for (char c : stat_line.substr(close + 2)) {
-                if (c == ' ') { fields.push_back(field); field.clear(); }
-                else field += c;
+                if (c == ' ') {
+                    fields.push_back(field);
+                    field.clear();
+                } else
+                    field += c;
             }
             if (fields.size() > 12)
                 cpu = (std::stod(fields[11]) + std::stod(fields[12])) / double(ticks);

@@ -28,7 +28,7 @@ using Labels = std::initializer_list<std::pair<std::string_view, std::string_vie
 
 // Writes metric families; escapes label values and formats numbers as Prometheus expects.
 class Exposition {
-public:
+  public:
     explicit Exposition(std::string& out) : out_(out) {}
     // Starts a family: "# HELP" and "# TYPE" lines. type: counter, gauge, histogram.
     void family(std::string_view name, std::string_view type, std::string_view help);
@@ -40,17 +40,17 @@ public:
     static void append_label_value(std::string& out, std::string_view value);
     static void append_number(std::string& out, double value);
 
-private:
+  private:
     std::string& out_;
 };
 
 class Registry {
-public:
+  public:
     using Collector = std::function<void(Exposition&)>;
     void add_collector(Collector collector);
     std::string render() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<Collector> collectors_;
 };
@@ -58,17 +58,16 @@ private:
 // Counts requests by route and status and records their latency by route.
 // Routes are known at start-up (the router is complete before serving).
 class RequestMetrics : public http::Middleware {
-public:
+  public:
     RequestMetrics(const http::Router& router, Registry& registry, const http::ServerStats& stats);
     ~RequestMetrics() override;
     bool runs_inline(const http::Request&) const override { return true; }  // no before()
     void after(http::Request& request, http::Response& response) override;
 
-    static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                        0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                                        5,      10};
+    static constexpr std::array<double, 14> kBuckets = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
-private:
+  private:
     struct RouteSlot;
     void collect(Exposition& out) const;
     RouteSlot& slot_for(const http::Route* route);

@@ -60,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
         std::string body;
         ChunkedDecoder decoder(limits.max_body_bytes);
         auto chunk = decoder.feed(input.substr(result.consumed), body);
-        if (chunk.consumed > size - result.consumed || body.size() > limits.max_body_bytes) std::abort();
+        if (chunk.consumed > size - result.consumed || body.size() > limits.max_body_bytes)
+            std::abort();
     }
     std::string decoded;
     percent_decode(input, decoded);

@@ -61,35 +61,40 @@ struct App {
     std::string store_url;
     std::string icon_url;  // "" -> the page shows a placeholder
     std::vector<std::string> screenshot_urls;
-    double price = 0;       // in `currency`
+    double price = 0;  // in `currency`
     std::string currency = "USD";
     bool free = true;
-    std::string category;   // slug of the store's primary category, e.g. "education"
+    std::string category;  // slug of the store's primary category, e.g. "education"
     std::vector<std::string> genres;
     std::string content_rating;  // the store's own, e.g. "Everyone 10+", "9+"
     std::string age_band;        // one of kAgeBands, or ""
     Descriptors descriptors;
-    double rating = 0;           // store rating 0-5; 0 with rating_count 0 means none
+    double rating = 0;  // store rating 0-5; 0 with rating_count 0 means none
     std::int64_t rating_count = 0;
-    std::int64_t installs = 0;   // lower bound ("10,000+" -> 10000); 0 when unknown
+    std::int64_t installs = 0;               // lower bound ("10,000+" -> 10000); 0 when unknown
     std::optional<std::int64_t> size_bytes;  // none: "varies with device" or unknown
-    std::string last_updated;    // ISO date "2018-01-07", "" when unknown
+    std::string last_updated;                // ISO date "2018-01-07", "" when unknown
     std::string version;
-    std::string review_cool;     // editorial: what is good about it
-    std::string review_drool;    // editorial: what is not
-    bool approved = false;       // Famigo APProved
+    std::string review_cool;   // editorial: what is good about it
+    std::string review_drool;  // editorial: what is not
+    bool approved = false;     // Famigo APProved
     bool published = true;
 
     static const docstore::Model<App>& model() {
         static const auto m =
             docstore::Model<App>("apps")
-                .field("source_id", &App::source_id, {.required = true, .max_length = 300, .unique = true})
+                .field("source_id", &App::source_id,
+                       {.required = true, .max_length = 300, .unique = true})
                 .field("slug", &App::slug,
-                       {.required = true, .max_length = 120, .regex = "^[a-z0-9]+(-[a-z0-9]+)*$", .unique = true})
+                       {.required = true,
+                        .max_length = 120,
+                        .regex = "^[a-z0-9]+(-[a-z0-9]+)*$",
+                        .unique = true})
                 .field("title", &App::title, {.required = true, .max_length = 300})
                 .field("title_key", &App::title_key, {.required = true, .max_length = 300})
                 .field("developer", &App::developer, {.max_length = 200})
-                .field("platform", &App::platform, {.required = true, .choices = {"android", "ios"}})
+                .field("platform", &App::platform,
+                       {.required = true, .choices = {"android", "ios"}})
                 .field("store_id", &App::store_id, {.max_length = 100})
                 .field("store_url", &App::store_url, {.max_length = 500})
                 .field("icon_url", &App::icon_url, {.max_length = 500})
@@ -100,8 +105,7 @@ struct App {
                 .field("category", &App::category, {.max_length = 60, .regex = "^[a-z0-9-]*$"})
                 .field("genres", &App::genres, {.max_length = 10})
                 .field("content_rating", &App::content_rating, {.max_length = 40})
-                .field("age_band", &App::age_band,
-                       {.choices = {"", "0-5", "6-8", "9-12", "13+"}})
+                .field("age_band", &App::age_band, {.choices = {"", "0-5", "6-8", "9-12", "13+"}})
                 .field("descriptors", &App::descriptors)
                 .field("rating", &App::rating, {.min = 0, .max = 5})
                 .field("rating_count", &App::rating_count, {.min = 0})
@@ -119,7 +123,8 @@ struct App {
                 .index("published,platform")
                 .index("published,age_band")
                 .index("published,free")
-                .index("published,category,platform,-rating_count,title_key")  // also "similar apps"
+                .index(
+                    "published,category,platform,-rating_count,title_key")  // also "similar apps"
                 .index("published,descriptors.ads")
                 .index("published,descriptors.in_app_purchases")
                 .index("published,approved,-rating_count,title_key")

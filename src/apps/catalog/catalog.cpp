@@ -4,6 +4,8 @@
 
 namespace famigo::apps::catalog {
 
-void register_models(docstore::ModelRegistry& registry) { registry.add<App>(); }
+void register_models(docstore::ModelRegistry& registry) {
+    registry.add<App>();
+}
 
 }  // namespace famigo::apps::catalog

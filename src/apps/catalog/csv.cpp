@@ -48,13 +48,14 @@ bool CsvReader::next(std::vector<std::string>& fields) {
         fields.push_back(std::move(field));
         field.clear();
     };
-    bool quoted = false;       // inside a quoted field
+    bool quoted = false;               // inside a quoted field
     bool field_start = field.empty();  // nothing read yet for this field
     for (;;) {
         int c = get();
         if (c < 0) {
             if (quoted)
-                throw CsvError(record_line_, "a quoted field is not closed before the end of the file");
+                throw CsvError(record_line_,
+                               "a quoted field is not closed before the end of the file");
             end_field();
             return true;
         }

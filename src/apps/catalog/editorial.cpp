@@ -22,7 +22,8 @@ struct Entry {
 
 Entry parse_entry(const Document& item, std::size_t index, const std::string& file) {
     auto where = [&](const std::string& key) {
-        return file + ": entry " + std::to_string(index + 1) + (key.empty() ? "" : ", '" + key + "'");
+        return file + ": entry " + std::to_string(index + 1) +
+               (key.empty() ? "" : ", '" + key + "'");
     };
     if (!item.is_object()) throw EditorialError(where("") + ": not an object");
     Entry entry;
@@ -42,7 +43,8 @@ Entry parse_entry(const Document& item, std::size_t index, const std::string& fi
             if (!value.is_string()) throw EditorialError(where(key) + ": must be a string");
             set(key, value);
         } else if (key == "review") {
-            if (!value.is_object()) throw EditorialError(where(key) + ": must be {\"cool\": ..., \"drool\": ...}");
+            if (!value.is_object())
+                throw EditorialError(where(key) + ": must be {\"cool\": ..., \"drool\": ...}");
             for (const auto& [part, text] : value.items()) {
                 if ((part != "cool" && part != "drool") || !text.is_string())
                     throw EditorialError(where(key) + ": only \"cool\" and \"drool\" texts");

@@ -18,9 +18,9 @@ namespace {
 // screenshots, age band once set, descriptors, review, approved, published)
 // belongs to editors and is written only when the app is first inserted.
 const std::vector<std::string> kStoreFields = {
-    "title", "title_key", "platform", "store_id", "store_url", "price", "currency", "free",
-    "category", "genres", "content_rating", "rating", "rating_count", "installs",
-    "size_bytes", "last_updated", "version"};
+    "title",        "title_key", "platform",   "store_id",     "store_url",      "price",
+    "currency",     "free",      "category",   "genres",       "content_rating", "rating",
+    "rating_count", "installs",  "size_bytes", "last_updated", "version"};
 
 const docstore::Document& value_at(const docstore::Document& doc, const std::string& name) {
     static const docstore::Document kNull;
@@ -43,7 +43,8 @@ docstore::Update store_changes(const docstore::Document& stored, const docstore:
     const auto& old_rating = value_at(stored, "content_rating");
     const auto& new_rating = value_at(fresh, "content_rating");
     if (!docstore::values_equal(old_rating, new_rating)) {
-        std::string derived = age_band_for(old_rating.is_string() ? old_rating.get<std::string>() : "");
+        std::string derived =
+            age_band_for(old_rating.is_string() ? old_rating.get<std::string>() : "");
         if (value_at(stored, "age_band") == docstore::Document(derived) ||
             value_at(stored, "age_band").is_null())
             update.set("age_band", value_at(fresh, "age_band"));
@@ -65,7 +66,9 @@ struct Pending {
 class Run {
   public:
     Run(docstore::Store& store, const ImportOptions& options)
-        : apps_(store.collection(App::model().info().collection)), store_(store), options_(options) {}
+        : apps_(store.collection(App::model().info().collection)),
+          store_(store),
+          options_(options) {}
 
     ImportReport run(const std::vector<fs::path>& files) {
         std::vector<SourceLayout> layouts;
@@ -98,7 +101,8 @@ class Run {
                 if (row.size() == 1 && row[0].empty()) continue;  // a blank line
                 ++stats.read;
                 read_row(layout, row, index, reader.line());
-                if (options_.progress) options_.progress(name, std::uint64_t(stats.read), reader.bytes_read(), size);
+                if (options_.progress)
+                    options_.progress(name, std::uint64_t(stats.read), reader.bytes_read(), size);
             }
         } catch (const CsvError& e) {
             throw ImportError(path.string() + ":" + std::to_string(e.line()) + ": " +
@@ -107,12 +111,13 @@ class Run {
         if (options_.progress) options_.progress(name, std::uint64_t(stats.read), size, size);
     }
 
-    void read_row(const SourceLayout& layout, const std::vector<std::string>& row,
-                  std::size_t file, std::uint64_t line) {
+    void read_row(const SourceLayout& layout, const std::vector<std::string>& row, std::size_t file,
+                  std::uint64_t line) {
         Mapped mapped = map_row(layout, row);
         if (!mapped.problems.empty()) {
             std::string reason;
-            for (const auto& problem : mapped.problems) reason += (reason.empty() ? "" : "; ") + problem;
+            for (const auto& problem : mapped.problems)
+                reason += (reason.empty() ? "" : "; ") + problem;
             reject(file, line, std::move(reason));
             return;
         }
@@ -265,7 +270,8 @@ SourceLayout detect_file(const fs::path& file) {
     std::vector<std::string> header;
     try {
         CsvReader reader(in, {.max_field_bytes = 4096, .max_fields = 512});
-        if (!reader.next(header)) throw ImportError(file.string() + ": empty file, expected a CSV header");
+        if (!reader.next(header))
+            throw ImportError(file.string() + ": empty file, expected a CSV header");
     } catch (const CsvError& e) {
         throw ImportError(file.string() + ": not a CSV file with a header (" + e.what() + ")");
     }

@@ -34,7 +34,7 @@ class ImportError : public Error {
 struct FileStats {
     std::string file;  // as given (path)
     SourceKind kind = SourceKind::GooglePlay;
-    std::int64_t read = 0;        // data rows (blank lines are not rows)
+    std::int64_t read = 0;  // data rows (blank lines are not rows)
     std::int64_t inserted = 0;
     std::int64_t updated = 0;
     std::int64_t unchanged = 0;

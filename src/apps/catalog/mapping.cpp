@@ -13,16 +13,38 @@ namespace famigo::apps::catalog {
 namespace {
 
 // The fields each kind reads, by header name, in the order map_row uses them.
-enum PlayField { P_APP, P_CATEGORY, P_RATING, P_REVIEWS, P_SIZE, P_INSTALLS, P_TYPE, P_PRICE,
-                 P_CONTENT, P_GENRES, P_UPDATED, P_VERSION };
+enum PlayField {
+    P_APP,
+    P_CATEGORY,
+    P_RATING,
+    P_REVIEWS,
+    P_SIZE,
+    P_INSTALLS,
+    P_TYPE,
+    P_PRICE,
+    P_CONTENT,
+    P_GENRES,
+    P_UPDATED,
+    P_VERSION
+};
 const std::vector<std::string_view> kPlayColumns = {
-    "App", "Category", "Rating", "Reviews", "Size", "Installs", "Type", "Price",
-    "Content Rating", "Genres", "Last Updated", "Current Ver"};
-enum IosField { I_ID, I_NAME, I_SIZE, I_CURRENCY, I_PRICE, I_COUNT, I_RATING, I_VERSION,
-                I_CONTENT, I_GENRE };
+    "App",  "Category", "Rating",         "Reviews", "Size",         "Installs",
+    "Type", "Price",    "Content Rating", "Genres",  "Last Updated", "Current Ver"};
+enum IosField {
+    I_ID,
+    I_NAME,
+    I_SIZE,
+    I_CURRENCY,
+    I_PRICE,
+    I_COUNT,
+    I_RATING,
+    I_VERSION,
+    I_CONTENT,
+    I_GENRE
+};
 const std::vector<std::string_view> kIosColumns = {
-    "id", "track_name", "size_bytes", "currency", "price", "rating_count_tot", "user_rating",
-    "ver", "cont_rating", "prime_genre"};
+    "id",          "track_name", "size_bytes",  "currency",   "price", "rating_count_tot",
+    "user_rating", "ver",        "cont_rating", "prime_genre"};
 
 // pandas writes a missing value as NaN.
 bool missing(std::string_view text) {
@@ -37,7 +59,9 @@ std::string quoted(std::string_view text) {
     return out;
 }
 
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 // Runs of ASCII letters and digits, lower-cased, joined by '-', at most `max` characters.
 std::string slug_words(std::string_view text, std::size_t max) {
@@ -115,7 +139,8 @@ std::string text_or_empty(std::string_view text) {
     return missing(text) ? std::string() : std::string(strings::trim(text));
 }
 
-void map_play(const std::vector<std::string_view>& f, App& app, std::vector<std::string>& problems) {
+void map_play(const std::vector<std::string_view>& f, App& app,
+              std::vector<std::string>& problems) {
     app.platform = "android";
     app.source_id = "gp:" + std::string(f[P_APP]);
     app.title = std::string(strings::trim(f[P_APP]));
@@ -167,8 +192,7 @@ void map_play(const std::vector<std::string_view>& f, App& app, std::vector<std:
 void map_ios(const std::vector<std::string_view>& f, App& app, std::vector<std::string>& problems) {
     app.platform = "ios";
     auto id = strings::trim(f[I_ID]);
-    if (!strings::parse_u64(id))
-        problems.push_back("id " + quoted(id) + " is not an App Store id");
+    if (!strings::parse_u64(id)) problems.push_back("id " + quoted(id) + " is not an App Store id");
     app.store_id = std::string(id);
     app.source_id = "ios:" + app.store_id;
     app.store_url = "https://apps.apple.com/app/id" + app.store_id;
@@ -195,12 +219,15 @@ void map_ios(const std::vector<std::string_view>& f, App& app, std::vector<std::
     }
 }
 
-bool leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool leap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 std::optional<std::string> iso_date(int year, int month, int day) {
     static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (year < 1970 || year > 2100 || month < 1 || month > 12 || day < 1) return std::nullopt;
-    if (day > kDays[std::size_t(month - 1)] + (month == 2 && leap(year) ? 1 : 0)) return std::nullopt;
+    if (day > kDays[std::size_t(month - 1)] + (month == 2 && leap(year) ? 1 : 0))
+        return std::nullopt;
     char out[32];
     std::snprintf(out, sizeof out, "%04d-%02d-%02d", year, month, day);
     return std::string(out);
@@ -209,8 +236,8 @@ std::optional<std::string> iso_date(int year, int month, int day) {
 // "Jan" or "January" -> 1.
 int month_number(std::string_view name) {
     static constexpr std::array<std::string_view, 12> kMonths = {
-        "january", "february", "march", "april", "may", "june", "july",
-        "august", "september", "october", "november", "december"};
+        "january", "february", "march",     "april",   "may",      "june",
+        "july",    "august",   "september", "october", "november", "december"};
     if (name.size() < 3) return 0;
     std::string lower = strings::to_lower(name);
     for (std::size_t i = 0; i < kMonths.size(); ++i)
@@ -233,7 +260,8 @@ std::string_view kind_name(SourceKind kind) {
 }
 
 std::optional<SourceLayout> detect_layout(const std::vector<std::string>& header) {
-    auto find_all = [&](const std::vector<std::string_view>& names) -> std::optional<std::vector<int>> {
+    auto find_all =
+        [&](const std::vector<std::string_view>& names) -> std::optional<std::vector<int>> {
         std::vector<int> columns;
         for (auto name : names) {
             int found = -1;
@@ -258,8 +286,9 @@ Mapped map_row(const SourceLayout& layout, const std::vector<std::string>& row) 
                                std::to_string(layout.header_fields));
     std::vector<std::string_view> fields;
     for (int column : layout.columns)
-        fields.push_back(std::size_t(column) < row.size() ? std::string_view(row[std::size_t(column)])
-                                                          : std::string_view());
+        fields.push_back(std::size_t(column) < row.size()
+                             ? std::string_view(row[std::size_t(column)])
+                             : std::string_view());
     if (layout.kind == SourceKind::GooglePlay)
         map_play(fields, out.app, out.problems);
     else
@@ -281,10 +310,10 @@ Mapped map_row(const SourceLayout& layout, const std::vector<std::string>& row) 
 
 const std::vector<AgeBandRule>& age_band_table() {
     static const std::vector<AgeBandRule> table = {
-        {"Everyone", "0-5"},         {"4+", "0-5"},    {"Everyone 10+", "9-12"},
-        {"9+", "9-12"},              {"Teen", "13+"},  {"12+", "13+"},
-        {"Mature 17+", "13+"},       {"17+", "13+"},   {"Adults only 18+", "13+"},
-        {"Unrated", ""},             {"", ""},
+        {"Everyone", "0-5"},   {"4+", "0-5"},   {"Everyone 10+", "9-12"},
+        {"9+", "9-12"},        {"Teen", "13+"}, {"12+", "13+"},
+        {"Mature 17+", "13+"}, {"17+", "13+"},  {"Adults only 18+", "13+"},
+        {"Unrated", ""},       {"", ""},
     };
     return table;
 }
@@ -349,9 +378,12 @@ std::optional<std::optional<std::int64_t>> parse_play_size(std::string_view text
     text = strings::trim(text);
     if (strings::iequals(text, "Varies with device")) return std::optional<std::int64_t>();
     double unit = 1;
-    if (!text.empty() && (text.back() == 'M' || text.back() == 'm')) unit = 1024.0 * 1024.0;
-    else if (!text.empty() && (text.back() == 'k' || text.back() == 'K')) unit = 1024.0;
-    else if (!text.empty() && (text.back() == 'G' || text.back() == 'g')) unit = 1024.0 * 1024.0 * 1024.0;
+    if (!text.empty() && (text.back() == 'M' || text.back() == 'm'))
+        unit = 1024.0 * 1024.0;
+    else if (!text.empty() && (text.back() == 'k' || text.back() == 'K'))
+        unit = 1024.0;
+    else if (!text.empty() && (text.back() == 'G' || text.back() == 'g'))
+        unit = 1024.0 * 1024.0 * 1024.0;
     if (unit != 1) text.remove_suffix(1);
     auto value = parse_number(text);
     if (!value || *value < 0 || *value * unit > 1e15) return std::nullopt;

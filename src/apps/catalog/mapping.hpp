@@ -52,10 +52,12 @@ std::string slugify(std::string_view title);
 std::string title_key(std::string_view title);
 
 // Field parsers, exposed for tests. nullopt when the text does not parse.
-std::optional<std::int64_t> parse_installs(std::string_view text);     // "10,000+" -> 10000
-std::optional<std::optional<std::int64_t>> parse_play_size(std::string_view text);  // "19M"; "Varies with device" -> none
-std::optional<double> parse_price(std::string_view text);              // "$4.99", "0"
-std::optional<std::string> parse_play_date(std::string_view text);     // "7-Jan-18", "January 7, 2018" -> "2018-01-07"
-std::optional<double> parse_number(std::string_view text);             // plain decimal
+std::optional<std::int64_t> parse_installs(std::string_view text);  // "10,000+" -> 10000
+std::optional<std::optional<std::int64_t>> parse_play_size(
+    std::string_view text);                                // "19M"; "Varies with device" -> none
+std::optional<double> parse_price(std::string_view text);  // "$4.99", "0"
+std::optional<std::string> parse_play_date(
+    std::string_view text);  // "7-Jan-18", "January 7, 2018" -> "2018-01-07"
+std::optional<double> parse_number(std::string_view text);  // plain decimal
 
 }  // namespace famigo::apps::catalog

@@ -17,11 +17,16 @@ json parameter(const ParameterSpec& spec) {
     if (!spec.default_text.empty()) schema["default"] = spec.default_text;
     if (spec.name == "q") schema["maxLength"] = 100;
     if (spec.name == "category") schema["pattern"] = "^[a-z0-9-]{1,60}$";
-    return {{"name", spec.name}, {"in", "query"}, {"required", false},
-            {"description", spec.description}, {"schema", schema}};
+    return {{"name", spec.name},
+            {"in", "query"},
+            {"required", false},
+            {"description", spec.description},
+            {"schema", schema}};
 }
 
-json string_enum(const std::vector<std::string>& values) { return {{"type", "string"}, {"enum", values}}; }
+json string_enum(const std::vector<std::string>& values) {
+    return {{"type", "string"}, {"enum", values}};
+}
 
 json app_schema() {
     json nullable_string = {{"type", "string"}, {"nullable", true}};
@@ -52,17 +57,23 @@ json app_schema() {
         {"descriptors",
          {{"type", "object"},
           {"properties",
-           {{"ads", tri}, {"in_app_purchases", tri}, {"violence", tri}, {"data_collection", tri}, {"chat", tri}}}}},
+           {{"ads", tri},
+            {"in_app_purchases", tri},
+            {"violence", tri},
+            {"data_collection", tri},
+            {"chat", tri}}}}},
         {"rating", {{"type", "number"}, {"minimum", 0}, {"maximum", 5}}},
         {"rating_count", {{"type", "integer"}, {"minimum", 0}}},
-        {"rating_count_text", {{"type", "string"}, {"description", "rating_count with thousands separators"}}},
+        {"rating_count_text",
+         {{"type", "string"}, {"description", "rating_count with thousands separators"}}},
         {"installs", {{"type", "integer"}, {"minimum", 0}}},
         {"installs_text", {{"type", "string"}}},
         {"size_bytes", {{"type", "integer"}, {"nullable", true}}},
         {"last_updated", {{"type", "string"}, {"description", "ISO date, empty when unknown"}}},
         {"version", {{"type", "string"}}},
-        {"review", {{"type", "object"},
-                    {"properties", {{"cool", {{"type", "string"}}}, {"drool", {{"type", "string"}}}}}}},
+        {"review",
+         {{"type", "object"},
+          {"properties", {{"cool", {{"type", "string"}}}, {"drool", {{"type", "string"}}}}}}},
         {"approved", {{"type", "boolean"}}},
     };
     json required = json::array();
@@ -72,7 +83,8 @@ json app_schema() {
 
 json error_response(const std::string& description) {
     return {{"description", description},
-            {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+            {"content",
+             {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 }  // namespace
@@ -90,22 +102,25 @@ json openapi_document() {
           {"page", {{"type", "integer"}}},
           {"per_page", {{"type", "integer"}}},
           {"pages", {{"type", "integer"}}},
-          {"links", {{"type", "object"}, {"properties", {{"prev", nullable_link}, {"next", nullable_link}}}}}}}};
-    json error_schema = {
-        {"type", "object"},
-        {"required", {"error"}},
-        {"properties",
-         {{"error",
+          {"links",
            {{"type", "object"},
-            {"required", {"code", "message", "field"}},
-            {"properties",
-             {{"code", {{"type", "string"}}},
-              {"message", {{"type", "string"}}},
-              {"field", {{"type", "string"}, {"nullable", true}}}}}}}}}};
+            {"properties", {{"prev", nullable_link}, {"next", nullable_link}}}}}}}};
+    json error_schema = {{"type", "object"},
+                         {"required", {"error"}},
+                         {"properties",
+                          {{"error",
+                            {{"type", "object"},
+                             {"required", {"code", "message", "field"}},
+                             {"properties",
+                              {{"code", {{"type", "string"}}},
+                               {"message", {{"type", "string"}}},
+                               {"field", {{"type", "string"}, {"nullable", true}}}}}}}}}};
     return {
         {"openapi", "3.0.3"},
-        {"info", {{"title", "Famigo API"}, {"version", "1"},
-                  {"description", "The Famigo app catalog: filters, sorts and paging as on /browse/."}}},
+        {"info",
+         {{"title", "Famigo API"},
+          {"version", "1"},
+          {"description", "The Famigo app catalog: filters, sorts and paging as on /browse/."}}},
         {"servers", {{{"url", "/api/v1"}}}},
         {"paths",
          {{"/apps",
@@ -114,20 +129,29 @@ json openapi_document() {
               {"summary", "A page of apps matching the filters"},
               {"parameters", list_parameters},
               {"responses",
-               {{"200", {{"description", "A page of apps"},
-                         {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/AppPage"}}}}}}}}},
+               {{"200",
+                 {{"description", "A page of apps"},
+                  {"content",
+                   {{"application/json",
+                     {{"schema", {{"$ref", "#/components/schemas/AppPage"}}}}}}}}},
                 {"400", error_response("A parameter has a bad value; error.field names it")}}}}}}},
           {"/apps/{slug}",
            {{"get",
              {{"operationId", "getApp"},
               {"summary", "One app"},
-              {"parameters", {{{"name", "slug"}, {"in", "path"}, {"required", true},
-                               {"schema", {{"type", "string"}, {"pattern", "^[a-z0-9]+(-[a-z0-9]+)*$"}}}}}},
+              {"parameters",
+               {{{"name", "slug"},
+                 {"in", "path"},
+                 {"required", true},
+                 {"schema", {{"type", "string"}, {"pattern", "^[a-z0-9]+(-[a-z0-9]+)*$"}}}}}},
               {"responses",
-               {{"200", {{"description", "The app"},
-                         {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/App"}}}}}}}}},
+               {{"200",
+                 {{"description", "The app"},
+                  {"content",
+                   {{"application/json", {{"schema", {{"$ref", "#/components/schemas/App"}}}}}}}}},
                 {"404", error_response("No published app has this slug")}}}}}}}}},
-        {"components", {{"schemas", {{"App", app_schema()}, {"AppPage", page_schema}, {"Error", error_schema}}}}},
+        {"components",
+         {{"schemas", {{"App", app_schema()}, {"AppPage", page_schema}, {"Error", error_schema}}}}},
     };
 }
 

@@ -16,7 +16,8 @@ std::string price_text(double price, std::string_view currency, bool free) {
 std::string category_name(std::string_view slug) {
     std::string out;
     for (char c : slug) out += c == '-' ? ' ' : c;
-    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z')
+        out[0] = static_cast<char>(out[0] - 'a' + 'A');
     return out;
 }
 

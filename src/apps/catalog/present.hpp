@@ -15,6 +15,7 @@ nlohmann::json present(const App& app);
 
 std::string price_text(double price, std::string_view currency, bool free);
 std::string category_name(std::string_view slug);
-std::string with_thousands(std::int64_t n);  // 24909 -> "24,909"  // "art-and-design" -> "Art and design"
+std::string with_thousands(
+    std::int64_t n);  // 24909 -> "24,909"  // "art-and-design" -> "Art and design"
 
 }  // namespace famigo::apps::catalog

@@ -28,10 +28,12 @@ std::string joined(const std::vector<std::string>& values) {
     return out;
 }
 
-std::string pick(std::string_view name, std::string_view value, const std::vector<std::string>& allowed) {
+std::string pick(std::string_view name, std::string_view value,
+                 const std::vector<std::string>& allowed) {
     if (!is_one_of(value, allowed))
         throw BadParameter(std::string(name), "'" + std::string(name) + "' must be one of " +
-                                                  joined(allowed) + " (got '" + std::string(value) + "')");
+                                                  joined(allowed) + " (got '" + std::string(value) +
+                                                  "')");
     return std::string(value);
 }
 
@@ -39,16 +41,18 @@ bool boolean(std::string_view name, std::string_view value) {
     return pick(name, value, kBooleans) == "1" || value == "true";
 }
 
-std::int64_t integer(std::string_view name, std::string_view value, std::int64_t lo, std::int64_t hi) {
+std::int64_t integer(std::string_view name, std::string_view value, std::int64_t lo,
+                     std::int64_t hi) {
     std::int64_t n = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || end != value.data() + value.size())
-        throw BadParameter(std::string(name), "'" + std::string(name) + "' must be a whole number (got '" +
+        throw BadParameter(std::string(name), "'" + std::string(name) +
+                                                  "' must be a whole number (got '" +
                                                   std::string(value) + "')");
     if (n < lo || n > hi)
-        throw BadParameter(std::string(name), "'" + std::string(name) + "' must be between " +
-                                                  std::to_string(lo) + " and " + std::to_string(hi) +
-                                                  " (got " + std::to_string(n) + ")");
+        throw BadParameter(std::string(name),
+                           "'" + std::string(name) + "' must be between " + std::to_string(lo) +
+                               " and " + std::to_string(hi) + " (got " + std::to_string(n) + ")");
     return n;
 }
 
@@ -90,9 +94,15 @@ const std::vector<ParameterSpec>& listing_parameters() {
         {"no_iap", "boolean", kBooleans, "1: only apps reviewed as having no in-app purchases."},
         {"approved", "boolean", kBooleans, "1: only Famigo APProved apps."},
         {"q", "string", {}, "Title prefix (case-insensitive), at most 100 characters."},
-        {"sort", "string", kSorts,
-         "rating (highest first), installs (most first), newest (last updated first) or title (A-Z).",
-         {}, {}, {}, "rating"},
+        {"sort",
+         "string",
+         kSorts,
+         "rating (highest first), installs (most first), newest (last updated first) or title "
+         "(A-Z).",
+         {},
+         {},
+         {},
+         "rating"},
         {"page", "integer", {}, "Page number, from 1.", 1, 100000, 1},
         {"per_page", "integer", {}, "Apps per page.", 1, kMaxPerPage, 20},
     };
@@ -110,23 +120,35 @@ ListingQuery parse_listing_query(std::string_view query_string) {
     ListingQuery query;
     for (const auto& [name, value] : params.fields()) {
         if (value.empty()) continue;  // an empty form field means "any"
-        if (name == "platform") query.platform = pick(name, value, kPlatforms);
-        else if (name == "age") query.age = pick(name, value, kAgeBands);
-        else if (name == "price") query.price = pick(name, value, {"free", "paid"});
+        if (name == "platform")
+            query.platform = pick(name, value, kPlatforms);
+        else if (name == "age")
+            query.age = pick(name, value, kAgeBands);
+        else if (name == "price")
+            query.price = pick(name, value, {"free", "paid"});
         else if (name == "category") {
             bool ok = value.size() <= 60;
-            for (char c : value) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-            if (!ok) throw BadParameter(name, "'category' must be a category slug such as 'education'");
+            for (char c : value)
+                ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+            if (!ok)
+                throw BadParameter(name, "'category' must be a category slug such as 'education'");
             query.category = value;
-        } else if (name == "no_ads") query.no_ads = boolean(name, value);
-        else if (name == "no_iap") query.no_iap = boolean(name, value);
-        else if (name == "approved") query.approved = boolean(name, value);
+        } else if (name == "no_ads")
+            query.no_ads = boolean(name, value);
+        else if (name == "no_iap")
+            query.no_iap = boolean(name, value);
+        else if (name == "approved")
+            query.approved = boolean(name, value);
         else if (name == "q") {
-            if (value.size() > kMaxPrefix) throw BadParameter(name, "'q' is longer than 100 characters");
+            if (value.size() > kMaxPrefix)
+                throw BadParameter(name, "'q' is longer than 100 characters");
             query.q = value;
-        } else if (name == "sort") query.sort = pick(name, value, kSorts);
-        else if (name == "page") query.page = integer(name, value, 1, 100000);
-        else if (name == "per_page") query.per_page = integer(name, value, 1, kMaxPerPage);
+        } else if (name == "sort")
+            query.sort = pick(name, value, kSorts);
+        else if (name == "page")
+            query.page = integer(name, value, 1, 100000);
+        else if (name == "per_page")
+            query.per_page = integer(name, value, 1, kMaxPerPage);
     }
     return query;
 }

@@ -39,14 +39,14 @@ struct ParameterSpec {
 const std::vector<ParameterSpec>& listing_parameters();
 
 struct ListingQuery {
-    std::string platform;   // "" = any
-    std::string age;        // "" = any; else suitable for that band (that band or younger)
-    std::string price;      // "" | "free" | "paid"
-    std::string category;   // "" = any
+    std::string platform;  // "" = any
+    std::string age;       // "" = any; else suitable for that band (that band or younger)
+    std::string price;     // "" | "free" | "paid"
+    std::string category;  // "" = any
     bool no_ads = false;
     bool no_iap = false;
     bool approved = false;
-    std::string q;          // title prefix
+    std::string q;  // title prefix
     std::string sort = "rating";
     std::int64_t page = 1;
     std::int64_t per_page = 20;

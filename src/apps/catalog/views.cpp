@@ -47,7 +47,8 @@ struct Collection {
 
 const Collection kCollections[] = {
     {"free-apps", "/free-apps/", "Free apps",
-     "The best-rated free apps for children (rated 12 and under) that are not games, with at least 1,000 ratings.",
+     "The best-rated free apps for children (rated 12 and under) that are not games, with at least "
+     "1,000 ratings.",
      [] {
          return field("published") == true && field("free") == true &&
                 field("category").nin(kGameCategories) && field("age_band").in(kChildBands) &&
@@ -98,7 +99,8 @@ void define_config(config::Schema& schema) {
               "how long catalog pages and API answers stay in the page cache", config::positive})
         .add({"catalog.watch_interval", config::Kind::DurationMs, "2s",
               "how often the catalog generation is read from the store, to invalidate cached "
-              "pages after an import", config::positive});
+              "pages after an import",
+              config::positive});
 }
 
 Catalog::Catalog(Site& site) : site_(site) {}
@@ -149,7 +151,8 @@ void Catalog::install() {
     }
     http::Router& router = site_.router;
     auto ttl = std::chrono::milliseconds(site_.config.integer("catalog.page_ttl"));
-    auto add = [&](std::string name, std::string pattern, auto method, std::chrono::milliseconds page_ttl) {
+    auto add = [&](std::string name, std::string pattern, auto method,
+                   std::chrono::milliseconds page_ttl) {
         router.add(name, std::move(pattern),
                    [this, method](http::Request& request, http::Response& response) {
                        (this->*method)(request, response);
@@ -160,9 +163,10 @@ void Catalog::install() {
     add("app-detail", "/app/<slug:slug>/", &Catalog::app_page, ttl);
     for (const auto& c : kCollections) {
         std::string name(c.route);
-        router.add(name, std::string(c.path), [this, name](http::Request& request, http::Response& response) {
-            collection(request, response, name);
-        });
+        router.add(name, std::string(c.path),
+                   [this, name](http::Request& request, http::Response& response) {
+                       collection(request, response, name);
+                   });
         site_.page_cache.cache_route(name, ttl, "catalog");
     }
     add("browse", "/browse/", &Catalog::browse, ttl);
@@ -218,7 +222,8 @@ json Catalog::categories() {
         if (!slug.is_string() || slug.get<std::string>().empty()) continue;
         out.push_back({{"slug", slug}, {"name", category_name(slug.get<std::string>())}});
     }
-    std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["name"] < b["name"]; });
+    std::sort(out.begin(), out.end(),
+              [](const json& a, const json& b) { return a["name"] < b["name"]; });
     std::lock_guard lock(mutex_);
     categories_ = out;
     categories_generation_ = current;
@@ -253,7 +258,8 @@ void Catalog::app_page(const http::Request& request, http::Response& response) {
     site_.render(request, response, "catalog/app_detail.html", std::move(context));
 }
 
-void Catalog::collection(const http::Request& request, http::Response& response, std::string_view name) {
+void Catalog::collection(const http::Request& request, http::Response& response,
+                         std::string_view name) {
     const Collection& c = collection_named(name);
     ListingQuery query;
     try {
@@ -268,8 +274,13 @@ void Catalog::collection(const http::Request& request, http::Response& response,
     std::int64_t total = selected.count();
     json pages = pagination(c.path, query, total);
     if (query.page > pages["pages"].get<std::int64_t>()) return site_.not_found(request, response);
-    auto items = selected.order_by(c.order).skip((query.page - 1) * query.per_page).limit(query.per_page).all();
-    json context = {{"title", c.title}, {"blurb", c.blurb}, {"apps", present_all(items)},
+    auto items = selected.order_by(c.order)
+                     .skip((query.page - 1) * query.per_page)
+                     .limit(query.per_page)
+                     .all();
+    json context = {{"title", c.title},
+                    {"blurb", c.blurb},
+                    {"apps", present_all(items)},
                     {"pagination", pages}};
     site_.render(request, response, "catalog/collection.html", std::move(context));
 }
@@ -285,12 +296,13 @@ void Catalog::browse(const http::Request& request, http::Response& response) {
     json result = listing(query);
     json pages = pagination("/browse/", query, result["total"].get<std::int64_t>());
     if (query.page > pages["pages"].get<std::int64_t>()) return site_.not_found(request, response);
-    json filters = {{"platform", query.platform}, {"age", query.age},       {"price", query.price},
-                    {"category", query.category}, {"no_ads", query.no_ads}, {"no_iap", query.no_iap},
-                    {"approved", query.approved}, {"q", query.q},           {"sort", query.sort}};
-    json context = {{"apps", result["items"]},     {"pagination", pages},
-                    {"filters", filters},          {"categories", categories()},
-                    {"age_bands", kAgeBands},      {"platforms", kPlatforms}};
+    json filters = {
+        {"platform", query.platform}, {"age", query.age},       {"price", query.price},
+        {"category", query.category}, {"no_ads", query.no_ads}, {"no_iap", query.no_iap},
+        {"approved", query.approved}, {"q", query.q},           {"sort", query.sort}};
+    json context = {{"apps", result["items"]}, {"pagination", pages},
+                    {"filters", filters},      {"categories", categories()},
+                    {"age_bands", kAgeBands},  {"platforms", kPlatforms}};
     site_.render(request, response, "catalog/browse.html", std::move(context));
 }
 
@@ -310,12 +322,10 @@ void Catalog::api_list(const http::Request& request, http::Response& response) {
     }
     json result = listing(query);
     json pages = pagination("/api/v1/apps", query, result["total"].get<std::int64_t>());
-    json body = {{"items", result["items"]},
-                 {"total", result["total"]},
-                 {"page", query.page},
-                 {"per_page", query.per_page},
-                 {"pages", pages["pages"]},
-                 {"links", {{"prev", pages["prev"]}, {"next", pages["next"]}}}};
+    json body = {
+        {"items", result["items"]}, {"total", result["total"]},
+        {"page", query.page},       {"per_page", query.per_page},
+        {"pages", pages["pages"]},  {"links", {{"prev", pages["prev"]}, {"next", pages["next"]}}}};
     json_answer(response, 200, body);
 }
 
@@ -323,7 +333,9 @@ void Catalog::api_detail(const http::Request& request, http::Response& response)
     docstore::Objects<App> apps(site_.store, &site_.models);
     std::string slug(request.params.get("slug").value_or(""));
     auto app = apps.where(field("slug") == slug && field("published") == true).first();
-    if (!app) return json_error(response, 404, "not_found", "no app with the slug '" + slug + "'", "slug");
+    if (!app)
+        return json_error(response, 404, "not_found", "no app with the slug '" + slug + "'",
+                          "slug");
     json_answer(response, 200, present(*app));
 }
 
@@ -340,7 +352,9 @@ void Catalog::autocomplete(const http::Request& request, http::Response& respons
     } catch (const web::security::BadForm&) {
         return json_error(response, 400, "bad_parameter", "malformed query string", "term");
     }
-    if (term.size() > 100) return json_error(response, 400, "bad_parameter", "'term' is longer than 100 characters", "term");
+    if (term.size() > 100)
+        return json_error(response, 400, "bad_parameter", "'term' is longer than 100 characters",
+                          "term");
     json out = json::array();
     if (!title_key(term).empty()) {
         docstore::Objects<App> apps(site_.store, &site_.models);

@@ -17,9 +17,11 @@ void Site::render(const http::Request& request, http::Response& response, std::s
     // Flash messages are shown once, on the next page rendered; requests
     // without the messages cookie pay nothing.
     if (!context.contains("messages"))
-        context["messages"] = web::security::Messages::to_context(security.messages->consume(request, response));
+        context["messages"] =
+            web::security::Messages::to_context(security.messages->consume(request, response));
     for (const auto& processor : context_processors) processor(request, context);
-    response.text(status, templates->render(std::string(name), context), "text/html; charset=utf-8");
+    response.text(status, templates->render(std::string(name), context),
+                  "text/html; charset=utf-8");
 }
 
 void json_answer(http::Response& response, int status, const nlohmann::json& body) {
@@ -28,8 +30,8 @@ void json_answer(http::Response& response, int status, const nlohmann::json& bod
     response.text(status, text, "application/json");
 }
 
-void json_error(http::Response& response, int status, std::string_view code, std::string_view message,
-                std::string_view field) {
+void json_error(http::Response& response, int status, std::string_view code,
+                std::string_view message, std::string_view field) {
     nlohmann::json error = {{"code", code},
                             {"message", message},
                             {"field", field.empty() ? nlohmann::json() : nlohmann::json(field)}};
@@ -42,13 +44,13 @@ void Site::not_found(const http::Request& request, http::Response& response) con
     render(request, response, "404.html", nlohmann::json::object(), 404);
 }
 
-std::shared_ptr<const web::tmpl::Engine> make_template_engine(const config::Config& config,
-                                                              const http::Router& router,
-                                                              const assets::StaticFiles& static_files,
-                                                              cache::Cache& cache) {
+std::shared_ptr<const web::tmpl::Engine> make_template_engine(
+    const config::Config& config, const http::Router& router,
+    const assets::StaticFiles& static_files, cache::Cache& cache) {
     web::tmpl::EngineOptions options = web::tmpl::engine_options(config);
-    options.url_resolver = [&router](std::string_view name, std::span<const web::tmpl::Value> args,
-                                     std::span<const std::pair<std::string, web::tmpl::Value>> kwargs)
+    options.url_resolver = [&router](
+                               std::string_view name, std::span<const web::tmpl::Value> args,
+                               std::span<const std::pair<std::string, web::tmpl::Value>> kwargs)
         -> std::optional<std::string> {
         const http::Route* route = router.find(name);
         if (!route) return std::nullopt;
@@ -58,7 +60,8 @@ std::shared_ptr<const web::tmpl::Engine> make_template_engine(const config::Conf
         texts.reserve(args.size() + kwargs.size());
         std::size_t next_arg = 0;
         for (const auto& segment : route->segments) {
-            if (segment.converter == http::Route::Converter::Literal || next_arg >= args.size()) continue;
+            if (segment.converter == http::Route::Converter::Literal || next_arg >= args.size())
+                continue;
             texts.push_back(args[next_arg++].str());
             params.emplace_back(segment.text, texts.back());
         }

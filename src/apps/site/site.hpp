@@ -16,12 +16,26 @@
 #include "http/router.hpp"
 
 namespace famigo {
-namespace config { class Config; }
-namespace docstore { class Store; class ModelRegistry; }
-namespace cache { class Cache; class PageCache; }
-namespace assets { class StaticFiles; }
-namespace web::tmpl { class Engine; }
-namespace web::security { struct WebSecurity; }
+namespace config {
+class Config;
+}
+namespace docstore {
+class Store;
+class ModelRegistry;
+}  // namespace docstore
+namespace cache {
+class Cache;
+class PageCache;
+}  // namespace cache
+namespace assets {
+class StaticFiles;
+}
+namespace web::tmpl {
+class Engine;
+}
+namespace web::security {
+struct WebSecurity;
+}
 }  // namespace famigo
 
 namespace famigo::apps {
@@ -53,15 +67,14 @@ struct Site {
 // and the one error shape {"error": {"code", "message", "field"}} (field null
 // when the error is not about one parameter).
 void json_answer(http::Response& response, int status, const nlohmann::json& body);
-void json_error(http::Response& response, int status, std::string_view code, std::string_view message,
-                std::string_view field = {});
+void json_error(http::Response& response, int status, std::string_view code,
+                std::string_view message, std::string_view field = {});
 
 // The template engine for the site: templates.dirs / templates.debug, {% url %}
 // through the router (names and positional or keyword arguments, as Django),
 // {% static %} through the static files' manifest, {% cache %} on `cache`.
-std::shared_ptr<const web::tmpl::Engine> make_template_engine(const config::Config& config,
-                                                              const http::Router& router,
-                                                              const assets::StaticFiles& static_files,
-                                                              cache::Cache& cache);
+std::shared_ptr<const web::tmpl::Engine> make_template_engine(
+    const config::Config& config, const http::Router& router,
+    const assets::StaticFiles& static_files, cache::Cache& cache);
 
 }  // namespace famigo::apps

@@ -19,8 +19,13 @@
 #include <string_view>
 
 namespace famigo {
-namespace cache { class Cache; }
-namespace docstore { class Store; class Collection; }
+namespace cache {
+class Cache;
+}
+namespace docstore {
+class Store;
+class Collection;
+}  // namespace docstore
 }  // namespace famigo
 
 namespace famigo::web::auth {

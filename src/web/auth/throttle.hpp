@@ -18,7 +18,9 @@
 
 #include "web/auth/options.hpp"
 
-namespace famigo::cache { class Cache; }
+namespace famigo::cache {
+class Cache;
+}
 
 namespace famigo::web::auth {
 

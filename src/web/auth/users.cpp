@@ -9,8 +9,8 @@ namespace famigo::web::auth {
 namespace {
 
 bool username_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '@' || c == '.' || c == '+' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' ||
+           c == '.' || c == '+' || c == '-' || c == '_';
 }
 
 }  // namespace
@@ -70,7 +70,8 @@ std::optional<User> Users::authenticate(std::string_view username,
                                         std::string_view password) const {
     auto user = find_by_username(username);
     if (!user) {
-        std::call_once(dummy_once_, [this] { dummy_hash_ = hasher_.hash("famigo-dummy-password"); });
+        std::call_once(dummy_once_,
+                       [this] { dummy_hash_ = hasher_.hash("famigo-dummy-password"); });
         (void)hasher_.verify(password, dummy_hash_);
         return std::nullopt;
     }

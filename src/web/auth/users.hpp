@@ -38,7 +38,9 @@ struct User {
         static const auto m =
             docstore::Model<User>("users")
                 .field("username", &User::username,
-                       {.required = true, .max_length = 150, .regex = "^[A-Za-z0-9@.+_-]+$",
+                       {.required = true,
+                        .max_length = 150,
+                        .regex = "^[A-Za-z0-9@.+_-]+$",
                         .unique = true})
                 .field("email", &User::email, {.max_length = 254})
                 .field("password", &User::password, {.required = true, .max_length = 256})

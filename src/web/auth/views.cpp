@@ -28,14 +28,12 @@ std::string lockout_text(std::chrono::seconds wait) {
 }
 
 void render_login(const apps::Site& site, const Auth& auth, http::Request& request,
-                  http::Response& response, const Form& form, std::string_view next,
-                  int status) {
+                  http::Response& response, const Form& form, std::string_view next, int status) {
     const auto& security = auth.security();
     nlohmann::json context = {
         {"form", form.context()},
         {"next", std::string(next)},
-        {"messages",
-         security::Messages::to_context(security.messages->consume(request, response))},
+        {"messages", security::Messages::to_context(security.messages->consume(request, response))},
         {"csrf_token", security.csrf->token(request, response)},
     };
     site.render(request, response, "accounts/login.html", std::move(context), status);
@@ -87,10 +85,10 @@ void login_view(const apps::Site& site, const Auth& auth, http::Request& request
     auth.login(request, *user);
     // A new CSRF secret too (Django's rotate_token): one seen before login is worthless after.
     const auto& csrf = *auth.security().csrf;
-    security::replace_set_cookie(response, security::kCsrfCookie,
-                                 security::set_cookie_value(security::kCsrfCookie,
-                                                            security::new_csrf_secret(),
-                                                            csrf.options().cookie));
+    security::replace_set_cookie(
+        response, security::kCsrfCookie,
+        security::set_cookie_value(security::kCsrfCookie, security::new_csrf_secret(),
+                                   csrf.options().cookie));
     auth.security().messages->add(request, response, security::MessageLevel::Success,
                                   "Welcome back, " + user->username + ".");
     response.status = 303;
@@ -128,15 +126,15 @@ void install_views(apps::Site& site, const Auth& auth) {
             logout_view(auth, request, response);
         },
         http::Execution::Pool, http::kPost);
-    site.context_processors.push_back([&auth](const http::Request& request,
-                                              nlohmann::json& context) {
-        auto user = auth.user(request);
-        context["user"] = {
-            {"is_authenticated", user.has_value()},
-            {"username", user ? user->username : ""},
-            {"is_staff", user && user->is_staff},
-        };
-    });
+    site.context_processors.push_back(
+        [&auth](const http::Request& request, nlohmann::json& context) {
+            auto user = auth.user(request);
+            context["user"] = {
+                {"is_authenticated", user.has_value()},
+                {"username", user ? user->username : ""},
+                {"is_staff", user && user->is_staff},
+            };
+        });
 }
 
 }  // namespace famigo::web::auth

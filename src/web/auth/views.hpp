@@ -10,7 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace famigo::apps { struct Site; }
+namespace famigo::apps {
+struct Site;
+}
 
 namespace famigo::web::auth {
 

@@ -87,7 +87,6 @@ std::vector<DeployWarning> deploy_check(const config::Config& config) {
     return found;
 }
 
-
 size_t print_deploy_check(const config::Config& config, std::ostream& out) {
     auto warnings = deploy_check(config);
     if (!warnings.empty()) out << "WARNINGS:\n";

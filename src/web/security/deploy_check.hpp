@@ -20,7 +20,6 @@ struct DeployWarning {
 
 std::vector<DeployWarning> deploy_check(const config::Config& config);
 
-
 // Prints one line per warning and a count line; returns the number of warnings.
 size_t print_deploy_check(const config::Config& config, std::ostream& out);
 

@@ -55,7 +55,8 @@ void define_config(config::Schema& schema) {
               {},
               /*secret=*/true})
         .add({"security.hsts_seconds", Kind::Integer, "0",
-              "Strict-Transport-Security max-age sent over https; 0 sends none", config::not_negative})
+              "Strict-Transport-Security max-age sent over https; 0 sends none",
+              config::not_negative})
         .add({"security.hsts_include_subdomains",
               Kind::Boolean,
               "false",

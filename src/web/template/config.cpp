@@ -4,10 +4,16 @@ namespace famigo::web::tmpl {
 
 void define_config(config::Schema& schema) {
     schema
-        .add({"templates.dirs", config::Kind::StringList, "templates",
-              "folders searched for templates, in order", {}})
-        .add({"templates.debug", config::Kind::Boolean, "false",
-              "recompile a template when its file changes (development)", {}});
+        .add({"templates.dirs",
+              config::Kind::StringList,
+              "templates",
+              "folders searched for templates, in order",
+              {}})
+        .add({"templates.debug",
+              config::Kind::Boolean,
+              "false",
+              "recompile a template when its file changes (development)",
+              {}});
 }
 
 EngineOptions engine_options(const config::Config& config) {

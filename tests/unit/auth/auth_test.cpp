@@ -1,6 +1,8 @@
 // Auth's per-request view: the user behind a session cookie (only on the pool,
 // only with a cookie), login cycling the session id, a password change logging
 // out other sessions, logout, the page cache's anonymous rule, safe `next`.
+#include "web/auth/auth.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -10,7 +12,6 @@
 #include "docstore/store.hpp"
 #include "http/router.hpp"
 #include "test_support.hpp"
-#include "web/auth/auth.hpp"
 #include "web/auth/views.hpp"
 
 namespace famigo::web::auth {
@@ -152,9 +153,9 @@ TEST_F(AuthTest, PageCacheAnonymousRule) {
 
 TEST(SafeNext, OnlyPathsOnThisSite) {
     EXPECT_EQ(safe_next("/apps/?q=1"), "/apps/?q=1");
-    for (std::string bad : std::vector<std::string>{"", "https://evil.example/", "//evil.example/", "/\\evil.example",
-                            "javascript:alert(1)", "evil.example", "/a\r\nSet-Cookie: x=y",
-                            "/a b", "\\\\evil"})
+    for (std::string bad : std::vector<std::string>{
+             "", "https://evil.example/", "//evil.example/", "/\\evil.example",
+             "javascript:alert(1)", "evil.example", "/a\r\nSet-Cookie: x=y", "/a b", "\\\\evil"})
         EXPECT_EQ(safe_next(bad), "/") << bad;
 }
 

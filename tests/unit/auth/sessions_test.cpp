@@ -1,6 +1,8 @@
 // The session store contract, run on every engine: the memory cache, the SQLite
 // document store and a real memcached. Then Sessions over them: signed
 // cookies, saving only when modified, cycle_id, flush, tampering, expiry.
+#include "web/auth/sessions.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,7 +16,6 @@
 #include "docstore/store.hpp"
 #include "memcached_env.hpp"
 #include "test_support.hpp"
-#include "web/auth/sessions.hpp"
 
 namespace famigo::web::auth {
 namespace {
@@ -27,7 +28,9 @@ using testing::set_cookie_line;
 struct MemoryEngine {
     static constexpr std::chrono::seconds kAge{2};
     std::unique_ptr<cache::Cache> cache = cache::make_cache("memory://", cache::CacheSettings{});
-    std::unique_ptr<SessionStore> make() { return std::make_unique<CacheSessionStore>(*cache, kAge); }
+    std::unique_ptr<SessionStore> make() {
+        return std::make_unique<CacheSessionStore>(*cache, kAge);
+    }
     bool ready(std::string*) { return true; }
     void pass(std::chrono::seconds s) { std::this_thread::sleep_for(s + 200ms); }
 };
@@ -39,7 +42,8 @@ struct SqliteEngine {
     std::shared_ptr<std::atomic<std::int64_t>> now =
         std::make_shared<std::atomic<std::int64_t>>(1'700'000'000'000);
     std::unique_ptr<SessionStore> make() {
-        return std::make_unique<DocumentSessionStore>(*store, kAge, [n = now] { return n->load(); });
+        return std::make_unique<DocumentSessionStore>(*store, kAge,
+                                                      [n = now] { return n->load(); });
     }
     bool ready(std::string*) { return true; }
     void pass(std::chrono::seconds s) { *now += s.count() * 1000 + 1; }
@@ -77,8 +81,8 @@ class SessionContract : public ::testing::Test {
         options.age = Engine::kAge;
         security::CookieOptions cookie;
         cookie.secure = true;
-        sessions = std::make_unique<Sessions>(*store, security::Signer(testing::kSecret, "sessions"),
-                                              options, cookie);
+        sessions = std::make_unique<Sessions>(
+            *store, security::Signer(testing::kSecret, "sessions"), options, cookie);
     }
 
     // Saves `session`, returns the new cookie pair "sessionid=..." (or "").
@@ -163,9 +167,10 @@ TYPED_TEST(SessionContract, TamperedOrUnknownCookiesGiveAFreshSession) {
 
     std::string tampered = cookie;
     tampered[std::string("sessionid=").size()] ^= 1;  // one letter of the id
-    for (const std::string& bad : std::vector<std::string>{tampered, "sessionid=" + id, "sessionid=" + id + ":", "sessionid=junk",
-          "sessionid=" + this->sessions->cookie_value(new_session_id()),
-          "sessionid=" + this->sessions->cookie_value("short")}) {
+    for (const std::string& bad : std::vector<std::string>{
+             tampered, "sessionid=" + id, "sessionid=" + id + ":", "sessionid=junk",
+             "sessionid=" + this->sessions->cookie_value(new_session_id()),
+             "sessionid=" + this->sessions->cookie_value("short")}) {
         Session fresh = this->load(bad);
         EXPECT_TRUE(fresh.empty()) << bad;
         EXPECT_TRUE(fresh.id().empty()) << bad;

@@ -16,7 +16,8 @@
 
 namespace famigo::web::auth::testing {
 
-inline constexpr std::string_view kSecret = "unit-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+inline constexpr std::string_view kSecret =
+    "unit-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
 
 class TempDir {
   public:
@@ -44,7 +45,8 @@ inline void set_cookie_header(http::Request& request, const std::string& cookie)
 inline std::vector<std::string> set_cookies(const http::Response& response) {
     std::vector<std::string> out;
     for (size_t i = 0; i < response.header_count(); ++i)
-        if (response.header_at(i).first == "Set-Cookie") out.push_back(response.header_at(i).second);
+        if (response.header_at(i).first == "Set-Cookie")
+            out.push_back(response.header_at(i).second);
     return out;
 }
 

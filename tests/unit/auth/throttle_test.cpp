@@ -1,6 +1,8 @@
 // The login throttle on the memory cache (and a real memcached for atomic
 // counting across clients): limits per account and per address, the lock-out
 // time, clearing on success, keys for hostile usernames.
+#include "web/auth/throttle.hpp"
+
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -8,7 +10,6 @@
 
 #include "cache/factory.hpp"
 #include "memcached_env.hpp"
-#include "web/auth/throttle.hpp"
 
 namespace famigo::web::auth {
 namespace {

@@ -1,5 +1,7 @@
 // Users in the SQLite store: Django's username rules, unique usernames, Argon2id
 // hashes, authenticate() with legacy hashes upgraded at a successful login.
+#include "web/auth/users.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -9,7 +11,6 @@
 #include "docstore/model.hpp"
 #include "docstore/store.hpp"
 #include "test_support.hpp"
-#include "web/auth/users.hpp"
 
 namespace famigo::web::auth {
 namespace {
@@ -41,11 +42,13 @@ class UsersTest : public ::testing::Test {
 };
 
 TEST(UsernameRules, AreDjangos) {
-    for (std::string ok : std::vector<std::string>{"ann", "Ann.Lee", "a+b@c-d_e", std::string(150, 'x'), "0"})
+    for (std::string ok :
+         std::vector<std::string>{"ann", "Ann.Lee", "a+b@c-d_e", std::string(150, 'x'), "0"})
         EXPECT_FALSE(username_problem(ok)) << ok;
     EXPECT_TRUE(username_problem(""));
     EXPECT_TRUE(username_problem(std::string(151, 'x')));
-    for (std::string bad : std::vector<std::string>{"ann lee", "<script>", "a/b", "a:b", "ann\n", "é"})
+    for (std::string bad :
+         std::vector<std::string>{"ann lee", "<script>", "a/b", "a:b", "ann\n", "é"})
         EXPECT_TRUE(username_problem(bad)) << bad;
 }
 
@@ -64,7 +67,8 @@ TEST_F(UsersTest, CreateHashesWithArgon2idAndIndexes) {
 
     bool unique_username = false;
     for (const auto& index : store->collection("users").indexes())
-        unique_username |= index.unique && index.keys.size() == 1 && index.keys[0].path == "username";
+        unique_username |=
+            index.unique && index.keys.size() == 1 && index.keys[0].path == "username";
     EXPECT_TRUE(unique_username);
     EXPECT_THROW(users.create("ann", "", "x"), docstore::DuplicateKey);
     EXPECT_THROW(users.create("bad name", "", "x"), docstore::ValidationError);

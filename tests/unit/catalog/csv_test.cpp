@@ -1,8 +1,8 @@
+#include "apps/catalog/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
-
-#include "apps/catalog/csv.hpp"
 
 using famigo::apps::catalog::CsvError;
 using famigo::apps::catalog::CsvLimits;
@@ -13,7 +13,7 @@ namespace {
 
 // Every record with the line it starts on.
 std::vector<std::pair<std::uint64_t, std::vector<std::string>>> read_all(const std::string& text,
-                                                                        CsvLimits limits = {}) {
+                                                                         CsvLimits limits = {}) {
     std::istringstream in(text);
     CsvReader reader(in, limits);
     std::vector<std::pair<std::uint64_t, std::vector<std::string>>> out;
@@ -42,9 +42,11 @@ TEST(Csv, PlainFieldsAndLineEnds) {
 TEST(Csv, QuotedFields) {
     EXPECT_EQ(rows_of("\"10,000+\",x\n"), (Rows{{"10,000+", "x"}}));
     EXPECT_EQ(rows_of("\"say \"\"hi\"\"\",\"\"\n"), (Rows{{"say \"hi\"", ""}}));
-    EXPECT_EQ(rows_of("\"two\nlines\",x\r\nnext,y\r\n"), (Rows{{"two\nlines", "x"}, {"next", "y"}}));
+    EXPECT_EQ(rows_of("\"two\nlines\",x\r\nnext,y\r\n"),
+              (Rows{{"two\nlines", "x"}, {"next", "y"}}));
     EXPECT_EQ(rows_of("\"crlf\r\ninside\"\r\n"), (Rows{{"crlf\r\ninside"}}));
-    EXPECT_EQ(rows_of("a\"b,c\n"), (Rows{{"a\"b", "c"}}));  // a quote inside an unquoted field is data
+    EXPECT_EQ(rows_of("a\"b,c\n"),
+              (Rows{{"a\"b", "c"}}));  // a quote inside an unquoted field is data
 }
 
 TEST(Csv, PhysicalLineNumbers) {
@@ -58,7 +60,9 @@ TEST(Csv, PhysicalLineNumbers) {
 }
 
 TEST(Csv, ByteOrderMark) {
-    EXPECT_EQ(rows_of("\xEF\xBB\xBF" "App,x\n"), (Rows{{"App", "x"}}));
+    EXPECT_EQ(rows_of("\xEF\xBB\xBF"
+                      "App,x\n"),
+              (Rows{{"App", "x"}}));
     EXPECT_EQ(rows_of("\xEF\xBB\xBF\"q\",x\n"), (Rows{{"q", "x"}}));
     // Bytes that only begin like a BOM are kept.
     EXPECT_EQ(rows_of("\xEF\xBBz\n"), (Rows{{"\xEF\xBBz"}}));

@@ -1,10 +1,11 @@
+#include "apps/catalog/importer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <random>
 
 #include "apps/catalog/catalog.hpp"
-#include "apps/catalog/importer.hpp"
 #include "docstore/objects.hpp"
 
 using namespace famigo::apps::catalog;
@@ -19,7 +20,8 @@ const char kPlayHeader[] =
     "Current Ver,Android Ver\n";
 const char kIosHeader[] =
     ",id,track_name,size_bytes,currency,price,rating_count_tot,rating_count_ver,user_rating,"
-    "user_rating_ver,ver,cont_rating,prime_genre,sup_devices.num,ipadSc_urls.num,lang.num,vpp_lic\n";
+    "user_rating_ver,ver,cont_rating,prime_genre,sup_devices.num,ipadSc_urls.num,lang.num,vpp_"
+    "lic\n";
 
 class ImporterTest : public ::testing::Test {
   protected:
@@ -55,16 +57,18 @@ class ImporterTest : public ::testing::Test {
     std::unique_ptr<docstore::Store> store_;
 };
 
-const std::string kPlay = std::string(kPlayHeader) +
+const std::string kPlay =
+    std::string(kPlayHeader) +
     "Angry Birds,GAME,4.5,100,50M,\"1,000,000+\",Free,0,Everyone,Arcade,1-Jan-18,1.0,4.0 and up\r\n"
     "Chess,BOARD,4.0,10,1M,100+,Free,0,Everyone,Board,1-Jan-18,1.0,4.0 and up\r\n"
     "Angry Birds,GAME,4.6,120,50M,\"1,000,000+\",Free,0,Everyone,Arcade,2-Jan-18,1.1,4.0 and up\r\n"
     "Broken,1.9,19,3.0M,\"1,000+\",Free,0,,,11-Feb-18,1.0.19,4.0 and up,\r\n"
     "Chess!,BOARD,4.0,10,1M,100+,Free,0,Teen,Board,1-Jan-18,1.0,4.0 and up\r\n"
-    "Angry Birds,GAME,4.6,120,50M,\"1,000,000+\",Free,0,Everyone,Arcade,2-Jan-18,1.1,4.0 and up\r\n";
+    "Angry Birds,GAME,4.6,120,50M,\"1,000,000+\",Free,0,Everyone,Arcade,2-Jan-18,1.1,4.0 and "
+    "up\r\n";
 const std::string kIos = std::string(kIosHeader) +
-    "1,100,Angry Birds,1000,USD,0.99,5,1,4.5,4.5,2.0,4+,Games,1,1,1,1\n"
-    "2,101,Chess,2000,USD,0,5,1,4,4,1.0,12+,Board,1,1,1,1\n";
+                         "1,100,Angry Birds,1000,USD,0.99,5,1,4.5,4.5,2.0,4+,Games,1,1,1,1\n"
+                         "2,101,Chess,2000,USD,0,5,1,4,4,1.0,12+,Board,1,1,1,1\n";
 
 }  // namespace
 
@@ -106,10 +110,12 @@ TEST_F(ImporterTest, ReimportIsIdempotentAndKeepsEditorialFields) {
     auto ios = write("AppleStore.csv", kIos);
     run({play, ios});
     // An editor works on an app.
-    store_->collection("apps").update(
-        field("source_id") == "gp:Angry Birds",
-        docstore::Update().set("approved", true).set("review_cool", "Birds!").set(
-            "descriptors.ads", "yes").set("age_band", "6-8"));
+    store_->collection("apps").update(field("source_id") == "gp:Angry Birds",
+                                      docstore::Update()
+                                          .set("approved", true)
+                                          .set("review_cool", "Birds!")
+                                          .set("descriptors.ads", "yes")
+                                          .set("age_band", "6-8"));
 
     auto again = run({play, ios});
     auto total = again.total();
@@ -141,7 +147,8 @@ TEST_F(ImporterTest, ReimportIsIdempotentAndKeepsEditorialFields) {
 TEST_F(ImporterTest, UpdatesCountOnlyWhatChanged) {
     auto ios = write("AppleStore.csv", kIos);
     run({ios});
-    std::string renamed = std::string(kIosHeader) +
+    std::string renamed =
+        std::string(kIosHeader) +
         "1,100,Angry Birds Classic,1000,USD,0.99,5,1,4.5,4.5,2.0,9+,Games,1,1,1,1\n"
         "2,101,Chess,2000,USD,0,5,1,4,4,1.0,12+,Board,1,1,1,1\n";
     auto report = run({write("AppleStore.csv", renamed)});
@@ -158,14 +165,16 @@ TEST_F(ImporterTest, UpdatesCountOnlyWhatChanged) {
 
 TEST_F(ImporterTest, SizeThatStartsVaryingIsUnset) {
     std::string play = std::string(kPlayHeader) +
-        "Chess,BOARD,4.0,10,1M,100+,Free,0,Everyone,Board,1-Jan-18,1.0,4.0 and up\n";
+                       "Chess,BOARD,4.0,10,1M,100+,Free,0,Everyone,Board,1-Jan-18,1.0,4.0 and up\n";
     run({write("googleplaystore.csv", play)});
     EXPECT_EQ(app("gp:Chess")->size_bytes, 1048576);
     play.replace(play.find(",1M,"), 4, ",Varies with device,");
     auto report = run({write("googleplaystore.csv", play)});
     EXPECT_EQ(report.files[0].updated, 1);
     EXPECT_FALSE(app("gp:Chess")->size_bytes);
-    EXPECT_FALSE(store_->collection("apps").find_one(field("source_id") == "gp:Chess")->contains("size_bytes"));
+    EXPECT_FALSE(store_->collection("apps")
+                     .find_one(field("source_id") == "gp:Chess")
+                     ->contains("size_bytes"));
 }
 
 TEST(UniqueSlug, Sequence) {

@@ -1,26 +1,52 @@
-#include <gtest/gtest.h>
-
 #include "apps/catalog/mapping.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace famigo::apps::catalog;
 
 namespace {
 
 const std::vector<std::string> kPlayHeader = {
-    "App", "Category", "Rating", "Reviews", "Size", "Installs", "Type", "Price",
-    "Content Rating", "Genres", "Last Updated", "Current Ver", "Android Ver"};
-const std::vector<std::string> kIosHeader = {
-    "", "id", "track_name", "size_bytes", "currency", "price", "rating_count_tot",
-    "rating_count_ver", "user_rating", "user_rating_ver", "ver", "cont_rating", "prime_genre",
-    "sup_devices.num", "ipadSc_urls.num", "lang.num", "vpp_lic"};
+    "App",   "Category",       "Rating", "Reviews",      "Size",        "Installs",   "Type",
+    "Price", "Content Rating", "Genres", "Last Updated", "Current Ver", "Android Ver"};
+const std::vector<std::string> kIosHeader = {"",
+                                             "id",
+                                             "track_name",
+                                             "size_bytes",
+                                             "currency",
+                                             "price",
+                                             "rating_count_tot",
+                                             "rating_count_ver",
+                                             "user_rating",
+                                             "user_rating_ver",
+                                             "ver",
+                                             "cont_rating",
+                                             "prime_genre",
+                                             "sup_devices.num",
+                                             "ipadSc_urls.num",
+                                             "lang.num",
+                                             "vpp_lic"};
 
-Mapped play(std::vector<std::string> row) { return map_row(*detect_layout(kPlayHeader), row); }
-Mapped ios(std::vector<std::string> row) { return map_row(*detect_layout(kIosHeader), row); }
+Mapped play(std::vector<std::string> row) {
+    return map_row(*detect_layout(kPlayHeader), row);
+}
+Mapped ios(std::vector<std::string> row) {
+    return map_row(*detect_layout(kIosHeader), row);
+}
 
-const std::vector<std::string> kPlayRow = {
-    "Photo Editor & Candy Camera & Grid & ScrapBook", "ART_AND_DESIGN", "4.1", "159", "19M",
-    "10,000+", "Free", "0", "Everyone", "Art & Design;Pretend Play", "7-Jan-18", "1.0.0",
-    "4.0.3 and up"};
+const std::vector<std::string> kPlayRow = {"Photo Editor & Candy Camera & Grid & ScrapBook",
+                                           "ART_AND_DESIGN",
+                                           "4.1",
+                                           "159",
+                                           "19M",
+                                           "10,000+",
+                                           "Free",
+                                           "0",
+                                           "Everyone",
+                                           "Art & Design;Pretend Play",
+                                           "7-Jan-18",
+                                           "1.0.0",
+                                           "4.0.3 and up"};
 
 std::string problems_of(const Mapped& mapped) {
     std::string out;
@@ -184,8 +210,8 @@ TEST(IosMapping, EveryField) {
 }
 
 TEST(IosMapping, Rejections) {
-    std::vector<std::string> row = {"1", "x12", "", "big", "USD", "-1", "many", "0", "7",
-                                    "0", "1", "4+", "Games", "1", "1", "1", "1"};
+    std::vector<std::string> row = {"1", "x12", "",   "big",   "USD", "-1", "many", "0", "7",
+                                    "0", "1",   "4+", "Games", "1",   "1",  "1",    "1"};
     EXPECT_EQ(problems_of(ios(row)),
               "id 'x12' is not an App Store id|the title (track_name) is missing|"
               "size_bytes 'big' is not a whole number|price '-1' is not a price|"
@@ -224,7 +250,8 @@ TEST(Parsers, PlaySize) {
     EXPECT_EQ(parse_play_size("19M"), std::optional<std::int64_t>(19 * 1048576));
     EXPECT_EQ(parse_play_size("7.5M"), std::optional<std::int64_t>(7864320));
     EXPECT_EQ(parse_play_size("201k"), std::optional<std::int64_t>(201 * 1024));
-    EXPECT_EQ(parse_play_size("Varies with device"), std::optional<std::optional<std::int64_t>>(std::optional<std::int64_t>()));
+    EXPECT_EQ(parse_play_size("Varies with device"),
+              std::optional<std::optional<std::int64_t>>(std::optional<std::int64_t>()));
     EXPECT_EQ(parse_play_size("1,000+"), std::nullopt);
     EXPECT_EQ(parse_play_size("M"), std::nullopt);
 }
@@ -274,6 +301,8 @@ TEST(Slugs, Slugify) {
 TEST(TitleKeys, FoldedAndCollapsed) {
     EXPECT_EQ(title_key("  Angry   BIRDS\t2 "), "angry birds 2");
     EXPECT_EQ(title_key("ÉCOLE Ёлка ΑΒΓ"), "école ёлка αβγ");
-    EXPECT_EQ(title_key("a\xC2\xA0\xC2\xA0" "b"), "a b");
+    EXPECT_EQ(title_key("a\xC2\xA0\xC2\xA0"
+                        "b"),
+              "a b");
     EXPECT_EQ(title_key("微信"), "微信");
 }

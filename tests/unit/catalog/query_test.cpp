@@ -1,13 +1,14 @@
 // Listing queries: parsing (every parameter, bad values naming the field),
 // the canonical query string used for links, the filters they make (checked
 // by matching documents), the OpenAPI parameter list and price/category text.
+#include "apps/catalog/query.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "apps/catalog/openapi.hpp"
 #include "apps/catalog/present.hpp"
-#include "apps/catalog/query.hpp"
 #include "docstore/filter.hpp"
 
 namespace famigo::apps::catalog {
@@ -23,8 +24,13 @@ std::string bad_field(std::string_view qs) {
 }
 
 docstore::Document app(std::string platform, std::string band, bool free, std::string title_key) {
-    return {{"published", true}, {"platform", platform}, {"age_band", band}, {"free", free},
-            {"category", "education"}, {"approved", false}, {"title_key", title_key},
+    return {{"published", true},
+            {"platform", platform},
+            {"age_band", band},
+            {"free", free},
+            {"category", "education"},
+            {"approved", false},
+            {"title_key", title_key},
             {"descriptors", {{"ads", "no"}, {"in_app_purchases", "unknown"}}}};
 }
 

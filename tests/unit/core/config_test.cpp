@@ -28,9 +28,10 @@ Schema test_schema() {
 }
 
 std::filesystem::path write_toml(const std::string& text) {
-    auto path = std::filesystem::temp_directory_path() /
-                ("famigo_config_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                 "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    auto path =
+        std::filesystem::temp_directory_path() /
+        ("famigo_config_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
     std::ofstream(path) << text;
     return path;
 }
@@ -103,7 +104,8 @@ TEST(Config, WrongTypeInFileIsRefused) {
 TEST(Config, BadValuesFromEnvironmentNameTheVariable) {
     auto schema = test_schema();
     Sources sources;
-    sources.overrides.push_back({"server.max_body_bytes", "lots", "env FAMIGO_SERVER__MAX_BODY_BYTES"});
+    sources.overrides.push_back(
+        {"server.max_body_bytes", "lots", "env FAMIGO_SERVER__MAX_BODY_BYTES"});
     std::string error = load_error(schema, sources);
     EXPECT_NE(error.find("env FAMIGO_SERVER__MAX_BODY_BYTES"), std::string::npos) << error;
     EXPECT_NE(error.find("'lots'"), std::string::npos) << error;
@@ -166,6 +168,7 @@ TEST(Config, SecretValuesAreHiddenByDescribe) {
     EXPECT_EQ(config.str("app.password"), "hunter2");  // code still reads it
     std::string text = config.describe();
     EXPECT_EQ(text.find("hunter2"), std::string::npos);
-    EXPECT_NE(text.find("app.password = (hidden, 7 characters)    # flag"), std::string::npos) << text;
+    EXPECT_NE(text.find("app.password = (hidden, 7 characters)    # flag"), std::string::npos)
+        << text;
     EXPECT_NE(text.find("app.name = famigo"), std::string::npos);
 }

@@ -26,7 +26,8 @@ TEST(Health, ReadinessFollowsProbesAndDrain) {
         if (store_up) return std::nullopt;
         return "connection refused";
     });
-    health.add_probe("search", []() -> std::optional<std::string> { throw std::runtime_error("timeout"); });
+    health.add_probe("search",
+                     []() -> std::optional<std::string> { throw std::runtime_error("timeout"); });
     health.set_draining([&] { return draining; });
     ops::Registry registry;
     http::App app;

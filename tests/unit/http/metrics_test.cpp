@@ -37,10 +37,20 @@ TEST(RequestMetrics, CountsByRouteAndStatusWithHistogram) {
     metrics.after(request, response);
 
     std::string text = registry.render();
-    EXPECT_NE(text.find("famigo_http_requests_total{route=\"home\",status=\"200\"} 2\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("famigo_http_requests_total{route=\"none\",status=\"404\"} 1\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("famigo_http_request_duration_seconds_bucket{route=\"home\",le=\"+Inf\"} 2\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("famigo_http_request_duration_seconds_count{route=\"home\"} 2\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("# TYPE famigo_http_request_duration_seconds histogram\n"), std::string::npos);
+    EXPECT_NE(text.find("famigo_http_requests_total{route=\"home\",status=\"200\"} 2\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("famigo_http_requests_total{route=\"none\",status=\"404\"} 1\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(
+        text.find("famigo_http_request_duration_seconds_bucket{route=\"home\",le=\"+Inf\"} 2\n"),
+        std::string::npos)
+        << text;
+    EXPECT_NE(text.find("famigo_http_request_duration_seconds_count{route=\"home\"} 2\n"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("# TYPE famigo_http_request_duration_seconds histogram\n"),
+              std::string::npos);
     EXPECT_NE(text.find("famigo_http_connections_open 0\n"), std::string::npos);
 }

@@ -121,7 +121,7 @@ TEST(RequestIdMiddleware, MakesUniqueIdsAndTrustsOnlyProxies) {
 
 namespace {
 class Recorder : public Middleware {
-public:
+  public:
     explicit Recorder(std::string& log, std::string name, bool answer = false)
         : log_(log), name_(std::move(name)), answer_(answer) {}
     bool before(Request&, Response& response) override {
@@ -131,7 +131,7 @@ public:
     }
     void after(Request&, Response&) override { log_ += "-" + name_; }
 
-private:
+  private:
     std::string& log_;
     std::string name_;
     bool answer_;
@@ -141,7 +141,10 @@ private:
 TEST(App, MiddlewareOrderAndShortCircuit) {
     std::string log;
     App app;
-    app.router().add("x", "/x", [&log](Request&, Response& r) { log += "view"; r.text(200, "x"); });
+    app.router().add("x", "/x", [&log](Request&, Response& r) {
+        log += "view";
+        r.text(200, "x");
+    });
     app.use(std::make_shared<Recorder>(log, "a"));
     app.use(std::make_shared<Recorder>(log, "b", true));
     app.use(std::make_shared<Recorder>(log, "c"));
@@ -186,7 +189,7 @@ TEST(App, NotFoundAndMethodNotAllowed) {
 
 namespace {
 class InlineAnswer : public Middleware {
-public:
+  public:
     explicit InlineAnswer(std::string& log) : log_(log) {}
     bool answer_inline(Request&, Response& response) override {
         log_ += "inline";
@@ -195,7 +198,7 @@ public:
     }
     void after(Request&, Response&) override { log_ += "-inline"; }
 
-private:
+  private:
     std::string& log_;
 };
 }  // namespace
@@ -203,7 +206,7 @@ private:
 namespace {
 // A middleware whose before() is cheap: it may run on the I/O thread.
 class InlineRecorder : public Recorder {
-public:
+  public:
     using Recorder::Recorder;
     bool runs_inline(const Request&) const override { return true; }
 };
@@ -245,7 +248,10 @@ TEST(App, InlineCheckThatAnswersStopsTheChain) {
 TEST(App, PoolContinuesWhereTheInlineChainStopped) {
     std::string log;
     App app;
-    app.router().add("x", "/x", [&log](Request&, Response& r) { log += "view"; r.text(200, "v"); });
+    app.router().add("x", "/x", [&log](Request&, Response& r) {
+        log += "view";
+        r.text(200, "v");
+    });
     app.use(std::make_shared<InlineRecorder>(log, "a"));
     app.use(std::make_shared<Recorder>(log, "b"));  // may block: the pool's work
     app.use(std::make_shared<InlineRecorder>(log, "c"));
@@ -258,5 +264,5 @@ TEST(App, PoolContinuesWhereTheInlineChainStopped) {
     EXPECT_EQ(log, "+a");
     EXPECT_EQ(request.middleware_entered, 1u);
     app.handle(match, request, response);  // on the pool
-    EXPECT_EQ(log, "+a+b+cview-c-b-a");  // a's before() ran once, every after() once
+    EXPECT_EQ(log, "+a+b+cview-c-b-a");    // a's before() ran once, every after() once
 }

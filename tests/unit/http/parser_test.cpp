@@ -27,7 +27,9 @@ int error_status(std::string_view text, ParserLimits limits = {}) {
 }  // namespace
 
 TEST(Parser, SimpleGet) {
-    std::string text = "GET /app/minecraft/?ref=home HTTP/1.1\r\nHost: www.famigo.com\r\nUser-Agent: t\r\n\r\nNEXT";
+    std::string text =
+        "GET /app/minecraft/?ref=home HTTP/1.1\r\nHost: www.famigo.com\r\nUser-Agent: "
+        "t\r\n\r\nNEXT";
     auto p = parse(text);
     ASSERT_EQ(p.result.status, ParseStatus::Complete);
     EXPECT_EQ(p.result.consumed, text.size() - 4);
@@ -65,14 +67,17 @@ TEST(Parser, ContentLengthFraming) {
 }
 
 TEST(Parser, ChunkedFramingAndExpectContinue) {
-    auto p = parse("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+    auto p = parse(
+        "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: "
+        "100-continue\r\n\r\n");
     ASSERT_EQ(p.result.status, ParseStatus::Complete);
     EXPECT_EQ(p.result.framing.kind, BodyKind::Chunked);
     EXPECT_TRUE(p.result.framing.expect_continue);
 }
 
 TEST(Parser, KeepAliveRules) {
-    EXPECT_FALSE(parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").request.keep_alive);
+    EXPECT_FALSE(
+        parse("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").request.keep_alive);
     EXPECT_FALSE(parse("GET / HTTP/1.0\r\n\r\n").request.keep_alive);
     EXPECT_TRUE(parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").request.keep_alive);
 }
@@ -107,14 +112,22 @@ TEST(Parser, MalformedRequestsGet400) {
 }
 
 TEST(Parser, SmugglingShapesAreRefused) {
-    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
-    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"), 400);
+    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: "
+                           "chunked\r\n\r\n"),
+              400);
+    EXPECT_EQ(error_status(
+                  "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"),
+              400);
     EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 6\r\n\r\n"), 400);
     EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n"), 400);
     EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\n"), 400);
-    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
+    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+                           "chunked\r\nTransfer-Encoding: chunked\r\n\r\n"),
+              400);
     EXPECT_EQ(error_status("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
-    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"), 501);
+    EXPECT_EQ(
+        error_status("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+        501);
     // Equal duplicates are allowed by RFC 9110.
     auto p = parse("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5, 5\r\n\r\n");
     EXPECT_EQ(p.result.status, ParseStatus::Complete);
@@ -129,10 +142,13 @@ TEST(Parser, LimitsGiveTheRightStatus) {
     EXPECT_EQ(error_status(long_target, limits), 414);
     // Still incomplete, but already too long.
     EXPECT_EQ(error_status("GET /" + std::string(100, 'a'), limits), 414);
-    std::string big_head = "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(300, 'b') + "\r\n\r\n";
+    std::string big_head =
+        "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(300, 'b') + "\r\n\r\n";
     EXPECT_EQ(error_status(big_head, limits), 431);
-    EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(300, 'b'), limits), 431);
-    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n", limits), 413);
+    EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(300, 'b'), limits),
+              431);
+    EXPECT_EQ(error_status("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n", limits),
+              413);
     std::string many = "GET / HTTP/1.1\r\nHost: a\r\n";
     for (int i = 0; i < 101; ++i) many += "X: 1\r\n";
     EXPECT_EQ(error_status(many + "\r\n"), 431);

@@ -7,7 +7,9 @@
 using namespace famigo::http;
 
 namespace {
-Handler noop() { return [](Request&, Response&) {}; }
+Handler noop() {
+    return [](Request&, Response&) {};
+}
 }  // namespace
 
 TEST(Router, LiteralAndParameterRoutes) {
