@@ -1,16 +1,27 @@
 # Wrappers for the commands a newcomer needs. Every target installs what it
-# needs first (scripts/setup is idempotent and fast when nothing is missing).
+# needs first (scripts/setup is idempotent and fast when nothing is missing):
+# build and run only what the site needs (`scripts/setup --run`, the famigo
+# target), the test targets everything.
 JOBS ?= 2
 BIN := build/release/src/famigo
 
-.PHONY: all setup build run test test-unit test-integration test-e2e test-asan fuzz bench clean
+.PHONY: all setup setup-run build build-tests run test test-unit test-integration test-e2e test-asan fuzz bench clean
 
 all: build
 
 setup:
 	scripts/setup
 
-build: setup
+setup-run:
+	scripts/setup --run
+
+# The famigo binary only (build/release/src/famigo).
+build: setup-run
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j$(JOBS) --target famigo
+
+# Everything in the release tree: the binary and the test binaries.
+build-tests: setup
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j$(JOBS)
 
@@ -26,10 +37,10 @@ run: build
 test: setup
 	scripts/test
 
-test-unit: build
+test-unit: build-tests
 	ctest --preset release -L unit
 
-test-integration: build
+test-integration: setup build
 	python3 -m pytest -q tests/integration
 
 # End-to-end browser tests (Playwright + headless chromium); artifacts in tests/e2e/artifacts/.
