@@ -168,3 +168,8 @@ def add_more_filter_cases(case):
       {"d": "2020-07-09T18:00:05"}, dates=True)
     c("date_only_time_letter", "{{ d|date:'H' }}", {"d": "2020-07-09"}, dates=True)
     c("date_microseconds", "{{ d|date:'u c' }}", {"d": "2020-07-09T18:00:05.5"}, dates=True)
+    # Objects are written in insertion order, nested ones too.
+    c("json_script_key_order", "{{ data|json_script:'x' }}",
+      {"data": {"name": "Ünïcode <app>", "n": 1, "nested": {"z": True, "a": None}}})
+    c("dictsort_keeps_ties_in_order", "{% for d in l|dictsort:'k' %}{{ d.v }}{% endfor %}",
+      {"l": [{"v": "b", "k": 1}, {"v": "a", "k": 1}, {"v": "c", "k": 0}]})

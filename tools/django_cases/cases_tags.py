@@ -217,3 +217,10 @@ def add_more_tag_cases(case):
          {"s": "<a>\nb & www.x.com"})
     case("firstof_escaping_off", "{% autoescape off %}{% firstof a 'x' %}{% endautoescape %}", {"a": "<b>"})
     case("now_named_format_escaped", "{% now \"\\Y\\e\\s\" %}")
+    # Dicts iterate in insertion order, not key order.
+    case("dict_order_items", "{% for k, v in d.items %}{{ k }}={{ v }};{% endfor %}",
+         {"d": {"zeta": 1, "alpha": 2, "mid": 3}})
+    case("dict_order_keys_values", "{% for k in d.keys %}{{ k }}{% endfor %}-{% for v in d.values %}{{ v }}{% endfor %}|{{ d }}",
+         {"d": {"b": 1, "a": 2}})
+    case("dict_order_for_dict", "{% for k in d %}{{ k }},{% endfor %}",
+         {"d": {"y": 1, "x": 2}})

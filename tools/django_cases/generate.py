@@ -9,14 +9,16 @@ the same bytes. Run with Debian's Django (apt-get install python3-django):
     /usr/bin/python3 tools/django_cases/generate.py
 
 Conventions shared with the C++ side:
-- Context dicts are key-sorted before Django sees them: famigo's context is a
-  nlohmann::json whose objects iterate in key order.
+- Context dicts keep the order they are written in, as Python's do: famigo's
+  context is a nlohmann::ordered_json whose objects iterate in insertion order
+  (and a JSON context keeps its document's key order).
 - With "dates": true, strings shaped like ISO dates ("2011-03-04" or
   "2011-03-04T05:06:07[.ffffff]") become date/datetime objects for Django;
   famigo's date-aware filters read the same strings as dates.
 - URL names resolve through the small URLconf below; the C++ test installs a
   resolver that knows the same patterns. STATIC_URL is "/static/".
 """
+import copy
 import datetime
 import json
 import os
@@ -77,14 +79,6 @@ def to_dates(v):
     return v
 
 
-def sort_keys(v):
-    if isinstance(v, dict):
-        return {k: sort_keys(v[k]) for k in sorted(v)}
-    if isinstance(v, list):
-        return [sort_keys(x) for x in v]
-    return v
-
-
 CASES = []
 
 
@@ -110,7 +104,7 @@ def render(c):
                     debug=False, string_if_invalid="", autoescape=True,
                     libraries={"static": "django.templatetags.static",
                                "cache": "django.templatetags.cache"})
-    ctx = sort_keys(c["context"])
+    ctx = copy.deepcopy(c["context"])  # Django writes {% ... as v %} into it
     if c["dates"]:
         ctx = to_dates(ctx)
     try:
@@ -128,7 +122,7 @@ def main():
             raise SystemExit("duplicate case name " + c["name"])
         names.add(c["name"])
         entry = {"name": c["name"], "template": c["template"],
-                 "context": sort_keys(c["context"])}
+                 "context": c["context"]}
         if c["templates"]:
             entry["templates"] = c["templates"]
         if c["dates"]:

@@ -235,7 +235,7 @@ void Catalog::home(const http::Request& request, http::Response& response) {
     auto shelf = [&](const Collection& c, std::int64_t n) {
         return present_all(apps.where(c.filter()).order_by(c.order).limit(n).all());
     };
-    json context = {
+    web::tmpl::Json context = {
         {"approved", shelf(collection_named("approved"), 8)},
         {"best_free_games", shelf(collection_named("best-free-games"), 8)},
         {"free_apps", shelf(collection_named("free-apps"), 8)},
@@ -254,7 +254,7 @@ void Catalog::app_page(const http::Request& request, http::Response& response) {
                        .order_by("-rating_count,title_key")
                        .limit(6)
                        .all();
-    json context = {{"app", present(*app)}, {"similar", present_all(similar)}};
+    web::tmpl::Json context = {{"app", present(*app)}, {"similar", present_all(similar)}};
     site_.render(request, response, "catalog/app_detail.html", std::move(context));
 }
 
@@ -278,10 +278,10 @@ void Catalog::collection(const http::Request& request, http::Response& response,
                      .skip((query.page - 1) * query.per_page)
                      .limit(query.per_page)
                      .all();
-    json context = {{"title", c.title},
-                    {"blurb", c.blurb},
-                    {"apps", present_all(items)},
-                    {"pagination", pages}};
+    web::tmpl::Json context = {{"title", c.title},
+                               {"blurb", c.blurb},
+                               {"apps", present_all(items)},
+                               {"pagination", pages}};
     site_.render(request, response, "catalog/collection.html", std::move(context));
 }
 
@@ -300,16 +300,16 @@ void Catalog::browse(const http::Request& request, http::Response& response) {
         {"platform", query.platform}, {"age", query.age},       {"price", query.price},
         {"category", query.category}, {"no_ads", query.no_ads}, {"no_iap", query.no_iap},
         {"approved", query.approved}, {"q", query.q},           {"sort", query.sort}};
-    json context = {{"apps", result["items"]}, {"pagination", pages},
-                    {"filters", filters},      {"categories", categories()},
-                    {"age_bands", kAgeBands},  {"platforms", kPlatforms}};
+    web::tmpl::Json context = {{"apps", result["items"]}, {"pagination", pages},
+                               {"filters", filters},      {"categories", categories()},
+                               {"age_bands", kAgeBands},  {"platforms", kPlatforms}};
     site_.render(request, response, "catalog/browse.html", std::move(context));
 }
 
 void Catalog::about_data(const http::Request& request, http::Response& response) {
     docstore::Objects<App> apps(site_.store, &site_.models);
-    json context = {{"android", apps.where(field("platform") == "android").count()},
-                    {"ios", apps.where(field("platform") == "ios").count()}};
+    web::tmpl::Json context = {{"android", apps.where(field("platform") == "android").count()},
+                               {"ios", apps.where(field("platform") == "ios").count()}};
     site_.render(request, response, "catalog/about_data.html", std::move(context));
 }
 

@@ -12,7 +12,7 @@
 namespace famigo::apps {
 
 void Site::render(const http::Request& request, http::Response& response, std::string_view name,
-                  nlohmann::json context, int status) const {
+                  web::tmpl::Json context, int status) const {
     context["request_path"] = std::string(request.path);
     // Flash messages are shown once, on the next page rendered; requests
     // without the messages cookie pay nothing.
@@ -41,7 +41,7 @@ void json_error(http::Response& response, int status, std::string_view code,
 void Site::not_found(const http::Request& request, http::Response& response) const {
     if (request.path.starts_with("/api/"))  // API clients get the API's error shape
         return json_error(response, 404, "not_found", "no such API endpoint");
-    render(request, response, "404.html", nlohmann::json::object(), 404);
+    render(request, response, "404.html", web::tmpl::Json::object(), 404);
 }
 
 std::shared_ptr<const web::tmpl::Engine> make_template_engine(

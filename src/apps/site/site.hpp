@@ -14,6 +14,7 @@
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
+#include "web/template/value.hpp"
 
 namespace famigo {
 namespace config {
@@ -41,7 +42,7 @@ struct WebSecurity;
 namespace famigo::apps {
 
 // Adds request-dependent values to every page's context (e.g. "user").
-using ContextProcessor = std::function<void(const http::Request&, nlohmann::json& context)>;
+using ContextProcessor = std::function<void(const http::Request&, web::tmpl::Json& context)>;
 
 struct Site {
     const config::Config& config;
@@ -56,9 +57,9 @@ struct Site {
     std::vector<ContextProcessor> context_processors;
 
     // Renders a template into an HTML answer. The context gains "request_path"
-    // and whatever the context processors add.
+    // and whatever the context processors add; its keys keep insertion order.
     void render(const http::Request& request, http::Response& response, std::string_view name,
-                nlohmann::json context, int status = 200) const;
+                web::tmpl::Json context, int status = 200) const;
     // The friendly 404 page (templates/404.html).
     void not_found(const http::Request& request, http::Response& response) const;
 };

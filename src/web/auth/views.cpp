@@ -30,7 +30,7 @@ std::string lockout_text(std::chrono::seconds wait) {
 void render_login(const apps::Site& site, const Auth& auth, http::Request& request,
                   http::Response& response, const Form& form, std::string_view next, int status) {
     const auto& security = auth.security();
-    nlohmann::json context = {
+    tmpl::Json context = {
         {"form", form.context()},
         {"next", std::string(next)},
         {"messages", security::Messages::to_context(security.messages->consume(request, response))},
@@ -126,15 +126,14 @@ void install_views(apps::Site& site, const Auth& auth) {
             logout_view(auth, request, response);
         },
         http::Execution::Pool, http::kPost);
-    site.context_processors.push_back(
-        [&auth](const http::Request& request, nlohmann::json& context) {
-            auto user = auth.user(request);
-            context["user"] = {
-                {"is_authenticated", user.has_value()},
-                {"username", user ? user->username : ""},
-                {"is_staff", user && user->is_staff},
-            };
-        });
+    site.context_processors.push_back([&auth](const http::Request& request, tmpl::Json& context) {
+        auto user = auth.user(request);
+        context["user"] = {
+            {"is_authenticated", user.has_value()},
+            {"username", user ? user->username : ""},
+            {"is_staff", user && user->is_staff},
+        };
+    });
 }
 
 }  // namespace famigo::web::auth

@@ -64,7 +64,7 @@ void install_debug_form(http::Router& router, const WebSecurity& security) {
                     return;
                 }
             }
-            nlohmann::json context = {
+            tmpl::Json context = {
                 {"form", form.context()},
                 {"messages", Messages::to_context(security.messages->consume(request, response))},
                 {"csrf_token", security.csrf->token(request, response)},

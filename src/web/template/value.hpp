@@ -1,4 +1,4 @@
-// The value a template sees. Context data is a nlohmann::json document that the
+// The value a template sees. Context data is a JSON document (Json below) that the
 // engine reads in place (no copies); filters produce new values; host objects
 // can be exposed through the Object callback interface. Value also carries
 // Django's "safe string" mark, and implements the Python semantics Django
@@ -16,7 +16,11 @@
 
 namespace famigo::web::tmpl {
 
-using Json = nlohmann::json;
+// Template contexts: JSON objects that keep insertion order, as Python dicts
+// do, so `.items` loops, `{{ d }}` and json_script see keys in the order the
+// view (or the --context document) wrote them. Every context is built as this
+// type; a nlohmann::json converts to it (its keys then come sorted).
+using Json = nlohmann::ordered_json;
 class Value;
 
 // A C++ object exposed to templates. `{{ obj.key }}` calls lookup("key");

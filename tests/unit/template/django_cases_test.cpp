@@ -13,12 +13,13 @@ namespace famigo::web::tmpl::testing {
 
 namespace {
 
-const nlohmann::json& cases() {
-    static const nlohmann::json data = [] {
+// Parsed as the engine's Json, so every context keeps its document's key order.
+const Json& cases() {
+    static const Json data = [] {
         std::ifstream in(FAMIGO_DJANGO_CASES);
         std::stringstream buf;
         buf << in.rdbuf();
-        return nlohmann::json::parse(buf.str());
+        return Json::parse(buf.str());
     }();
     return data;
 }
@@ -98,7 +99,7 @@ std::optional<std::string> case_url_resolver(
 class DjangoCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(DjangoCase, MatchesDjango) {
-    const nlohmann::json* found = nullptr;
+    const Json* found = nullptr;
     for (const auto& c : cases()["cases"])
         if (c["name"] == GetParam()) found = &c;
     ASSERT_NE(found, nullptr);

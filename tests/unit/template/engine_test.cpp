@@ -35,7 +35,7 @@ EngineOptions with_sources(std::map<std::string, std::string> sources) {
     return o;
 }
 
-std::string render(const std::string& src, const json& ctx = json::object(),
+std::string render(const std::string& src, const Json& ctx = Json::object(),
                    EngineOptions opts = {}) {
     Engine engine(std::move(opts));
     return engine.from_string(src)->render(ctx);
@@ -353,6 +353,29 @@ TEST(RunRender, ExitCodes) {
     EXPECT_NE(err4.str().find("line 2"), std::string::npos);
     std::ostringstream out5, err5;
     EXPECT_EQ(run_render("missing.html", "{}", {dir.path().string()}, out5, err5), 1);
+}
+
+// `famigo render --context` keeps the document's key order, as Django's
+// json.loads dict would: json_script and .items see "name" before "n".
+TEST(RunRender, ContextKeepsTheDocumentsKeyOrder) {
+    TempDir dir;
+    dir.write("data.html",
+              "{{ data|json_script:'x' }}|{% for k, v in data.items %}{{ k }};{% endfor %}");
+    std::ostringstream out, err;
+    ASSERT_EQ(run_render("data.html", R"({"data": {"name": "Ann", "n": 1}})", {dir.path().string()},
+                         out, err),
+              0)
+        << err.str();
+    EXPECT_EQ(out.str(),
+              R"(<script id="x" type="application/json">{"name": "Ann", "n": 1}</script>|name;n;)");
+}
+
+// A context built in C++ keeps insertion order, as a Python dict literal does.
+TEST(Context, KeepsInsertionOrder) {
+    Json context = Json::object();
+    context["zeta"] = 1;
+    context["alpha"] = 2;
+    EXPECT_EQ(render("{% for k in d %}{{ k }}{% endfor %}", Json{{"d", context}}), "zetaalpha");
 }
 
 }  // namespace
