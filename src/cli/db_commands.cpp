@@ -4,13 +4,13 @@
 
 #include <iostream>
 
+#include "apps/accounts/models.hpp"
 #include "apps/catalog/catalog.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/strings.hpp"
 #include "docstore/config.hpp"
 #include "docstore/sample_models.hpp"
-#include "web/auth/users.hpp"
 
 namespace famigo::cli {
 namespace {
@@ -156,7 +156,7 @@ int cmd_restore(int argc, char** argv, char** envp) {
 void register_models(docstore::ModelRegistry& registry) {
     // Product apps register their models here as they arrive.
     apps::catalog::register_models(registry);
-    web::auth::register_models(registry);  // users
+    apps::accounts::register_models(registry);  // users
 }
 
 }  // namespace famigo::cli

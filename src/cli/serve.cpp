@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "apps/accounts/urls.hpp"
 #include "apps/catalog/catalog.hpp"
 #include "apps/catalog/views.hpp"
 #include "apps/site/site.hpp"
@@ -25,7 +26,6 @@
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
 #include "web/auth/auth.hpp"
-#include "web/auth/views.hpp"
 #include "web/security/debug_form.hpp"
 #include "web/security/web_security.hpp"
 
@@ -111,10 +111,10 @@ int cmd_serve(int argc, char** argv, char** envp) {
                     app.router(),
                     apps::make_template_engine(config, app.router(), static_files, *cache),
                     {}};
-    // auth: sessions, users, login throttling; the login/logout views and the
-    // `user` template variable (see docs/auth.md).
+    // auth: sessions, users, login throttling (see docs/auth.md); the accounts
+    // app's login/logout pages and the `user` template variable.
     auto auth = web::auth::Auth::from_config(config, *cache, *store, security);
-    web::auth::install_views(site, *auth);
+    apps::accounts::add_routes(site, *auth);
 
     app.set_not_found([&site](http::Request& request, http::Response& response) {
         site.not_found(request, response);

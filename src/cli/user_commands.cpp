@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "apps/accounts/models.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "docstore/config.hpp"
@@ -82,7 +83,7 @@ int cmd_user(int argc, char** argv, char** envp) {
     web::security::PasswordHasher hasher(security.password_ops_limit, security.password_mem_limit);
     auto store = docstore::open_store(docstore::store_options(config));
     docstore::ModelRegistry models;
-    web::auth::register_models(models);
+    apps::accounts::register_models(models);
     docstore::migrate(*store, models);  // the users collection and its indexes
     web::auth::Users users(*store, hasher);
 

@@ -127,6 +127,15 @@ std::optional<User> Auth::user(const http::Request& request) const {
     return st->user;
 }
 
+nlohmann::json Auth::user_context(const http::Request& request) const {
+    auto found = user(request);
+    return {
+        {"is_authenticated", found.has_value()},
+        {"username", found ? found->username : ""},
+        {"is_staff", found && found->is_staff},
+    };
+}
+
 void Auth::login(http::Request& request, User& user) const {
     RequestState& st = state(request);
     const nlohmann::json* previous = st.session.find(kUserIdKey);

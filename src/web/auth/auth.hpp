@@ -51,6 +51,10 @@ class Auth {
     // sessions). nullopt for anonymous requests and on I/O threads.
     std::optional<User> user(const http::Request& request) const;
 
+    // The `user` every page's template sees: {is_authenticated, username,
+    // is_staff} (anonymous where user() is nullopt).
+    nlohmann::json user_context(const http::Request& request) const;
+
     // Logs `user` in: the session gets a new id (session fixation), the user's
     // id and session hash; last_login is recorded.
     void login(http::Request& request, User& user) const;

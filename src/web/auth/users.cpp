@@ -15,10 +15,6 @@ bool username_char(char c) {
 
 }  // namespace
 
-void register_models(docstore::ModelRegistry& registry) {
-    registry.add<User>();
-}
-
 std::optional<std::string> username_problem(std::string_view username) {
     if (username.empty()) return "This field is required.";
     if (username.size() > 150)

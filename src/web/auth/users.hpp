@@ -55,8 +55,6 @@ struct User {
 
 #pragma GCC diagnostic pop
 
-void register_models(docstore::ModelRegistry& registry);
-
 // Django's username rules; the reason when `username` breaks them.
 std::optional<std::string> username_problem(std::string_view username);
 

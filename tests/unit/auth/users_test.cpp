@@ -19,7 +19,7 @@ class UsersTest : public ::testing::Test {
   protected:
     UsersTest() {
         docstore::ModelRegistry models;
-        register_models(models);
+        models.add<User>();
         docstore::migrate(*store, models);
     }
     std::string stored_hash(const std::string& username) {

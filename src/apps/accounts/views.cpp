@@ -1,17 +1,19 @@
-#include "web/auth/views.hpp"
+#include "apps/accounts/views.hpp"
 
 #include "apps/site/site.hpp"
-#include "core/log.hpp"
 #include "web/auth/auth.hpp"
 #include "web/security/csrf.hpp"
 #include "web/security/form_data.hpp"
 #include "web/security/forms.hpp"
+#include "web/template/value.hpp"
 
-namespace famigo::web::auth {
+namespace famigo::apps::accounts {
 namespace {
 
+namespace security = web::security;
 using security::Field;
 using security::Form;
+using web::auth::Auth;
 
 Form login_form() {
     return Form({
@@ -27,10 +29,10 @@ std::string lockout_text(std::chrono::seconds wait) {
            (minutes == 1 ? " minute." : " minutes.");
 }
 
-void render_login(const apps::Site& site, const Auth& auth, http::Request& request,
+void render_login(const Site& site, const Auth& auth, http::Request& request,
                   http::Response& response, const Form& form, std::string_view next, int status) {
     const auto& security = auth.security();
-    tmpl::Json context = {
+    web::tmpl::Json context = {
         {"form", form.context()},
         {"next", std::string(next)},
         {"messages", security::Messages::to_context(security.messages->consume(request, response))},
@@ -41,7 +43,9 @@ void render_login(const apps::Site& site, const Auth& auth, http::Request& reque
     response.set_header("Cache-Control", "private, no-store");
 }
 
-void login_view(const apps::Site& site, const Auth& auth, http::Request& request,
+}  // namespace
+
+void login_view(const Site& site, const Auth& auth, http::Request& request,
                 http::Response& response) {
     Form form = login_form();
     std::string next;
@@ -103,8 +107,6 @@ void logout_view(const Auth& auth, http::Request& request, http::Response& respo
     response.set_header("Cache-Control", "private, no-store");
 }
 
-}  // namespace
-
 std::string safe_next(std::string_view next) {
     if (next.empty() || next.front() != '/' || next.size() > 2000) return "/";
     if (next.size() > 1 && (next[1] == '/' || next[1] == '\\')) return "/";
@@ -113,27 +115,4 @@ std::string safe_next(std::string_view next) {
     return std::string(next);
 }
 
-void install_views(apps::Site& site, const Auth& auth) {
-    site.router.add(
-        "login", "/accounts/login/",
-        [&site, &auth](http::Request& request, http::Response& response) {
-            login_view(site, auth, request, response);
-        },
-        http::Execution::Pool, http::kGet | http::kHead | http::kPost);
-    site.router.add(
-        "logout", "/accounts/logout/",
-        [&auth](http::Request& request, http::Response& response) {
-            logout_view(auth, request, response);
-        },
-        http::Execution::Pool, http::kPost);
-    site.context_processors.push_back([&auth](const http::Request& request, tmpl::Json& context) {
-        auto user = auth.user(request);
-        context["user"] = {
-            {"is_authenticated", user.has_value()},
-            {"username", user ? user->username : ""},
-            {"is_staff", user && user->is_staff},
-        };
-    });
-}
-
-}  // namespace famigo::web::auth
+}  // namespace famigo::apps::accounts

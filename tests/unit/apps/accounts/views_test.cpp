@@ -1,0 +1,180 @@
+// The accounts app on a real Site (router, the repository's templates, a
+// memory cache, a SQLite store): its routes, the login form, wrong and right
+// passwords, logout, the `user` every page gets, safe `next`, and the users
+// collection its models register.
+#include "apps/accounts/views.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "apps/accounts/models.hpp"
+#include "apps/accounts/urls.hpp"
+#include "apps/site/site.hpp"
+#include "assets/options.hpp"
+#include "assets/static_files.hpp"
+#include "cache/factory.hpp"
+#include "cache/page/page_cache.hpp"
+#include "docstore/errors.hpp"
+#include "docstore/store.hpp"
+#include "http/router.hpp"
+#include "web/auth/auth.hpp"
+#include "web/security/cookies.hpp"
+#include "web/security/web_security.hpp"
+#include "web/template/config.hpp"
+
+namespace famigo::apps::accounts {
+namespace {
+
+namespace fs = std::filesystem;
+
+web::security::SecurityOptions security_options() {
+    web::security::SecurityOptions options;
+    options.secret_key = "unit-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+    options.password_ops_limit = 1;
+    options.password_mem_limit = 64 * 1024;
+    return options;
+}
+
+config::Config site_config() {
+    config::Schema schema;
+    web::tmpl::define_config(schema);
+    assets::define_config(schema);
+    config::Sources sources;
+    sources.overrides = {
+        {"templates.dirs", std::string(FAMIGO_SOURCE_DIR) + "/templates", "test"},
+        {"static.source", std::string(FAMIGO_SOURCE_DIR) + "/static", "test"},
+    };
+    return config::Config::load(schema, sources);
+}
+
+class AccountsTest : public ::testing::Test {
+  protected:
+    AccountsTest() {
+        // The other apps' pages base.html links to.
+        for (const char* name : {"home", "browse", "approved", "autocomplete", "best-free-games",
+                                 "free-apps", "about-data"})
+            router.add(name, std::string("/") + name + "/", [](http::Request&, http::Response&) {});
+        register_models(models);
+        docstore::migrate(*store, models);
+        add_routes(site, *auth);
+    }
+    ~AccountsTest() override {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+    }
+
+    // Runs the named route's view as the server would (the session middleware
+    // after it) and returns the answer; `cookie` and `body` as sent.
+    http::Response call(http::Method method, const std::string& name, const std::string& cookie,
+                        const std::string& body = "") {
+        req.reset();
+        req.method = method;
+        path = router.reverse(name);
+        req.path = path;
+        req.route = router.find(name);
+        if (!cookie.empty()) req.add_header("Cookie", cookie);
+        if (!body.empty()) req.add_header("Content-Type", "application/x-www-form-urlencoded");
+        req_body = body;
+        req.body = req_body;
+        http::Response response;
+        req.route->handler(req, response);
+        auth->middleware->after(req, response);
+        return response;
+    }
+
+    static std::string cookie_pair(const http::Response& response, std::string_view name) {
+        auto value = web::security::find_set_cookie(response, name);
+        return value ? std::string(name) + "=" + std::string(*value) : "";
+    }
+
+    fs::path dir = [] {
+        std::string tmpl = (fs::temp_directory_path() / "famigo-accounts-XXXXXX").string();
+        return fs::path(mkdtemp(tmpl.data()));
+    }();
+    config::Config config = site_config();
+    std::unique_ptr<docstore::Store> store =
+        docstore::open_store({.url = "sqlite://" + (dir / "a.db").string()});
+    docstore::ModelRegistry models;
+    std::unique_ptr<cache::Cache> cache = cache::make_cache("memory://", cache::CacheSettings{});
+    cache::PageCache page_cache{*cache, cache::PageCacheOptions{}};
+    assets::StaticFiles static_files{assets::asset_options(config)};
+    web::security::WebSecurity security{security_options()};
+    http::Router router;
+    Site site{config,   *store,     models,
+              *cache,   page_cache, static_files,
+              security, router,     make_template_engine(config, router, static_files, *cache),
+              {}};
+    std::unique_ptr<web::auth::Auth> auth = std::make_unique<web::auth::Auth>(
+        std::make_unique<web::auth::CacheSessionStore>(*cache, std::chrono::seconds(3600)),
+        web::auth::SessionOptions{}, web::auth::ThrottleOptions{}, *cache, *store, security);
+    http::Request req;
+    std::string path, req_body;
+};
+
+TEST_F(AccountsTest, RoutesKeepTheirNames) {
+    EXPECT_EQ(router.reverse("login"), "/accounts/login/");
+    EXPECT_EQ(router.reverse("logout"), "/accounts/logout/");
+    EXPECT_EQ(router.find("login")->execution, http::Execution::Pool);
+}
+
+TEST_F(AccountsTest, LoginFormHasATokenAndIsNeverStored) {
+    auto response = call(http::Method::Get, "login", "");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_NE(response.body.find("name=\"csrfmiddlewaretoken\""), std::string::npos);
+    EXPECT_NE(response.body.find("name=\"password\""), std::string::npos);
+    EXPECT_EQ(response.header("Cache-Control"), "private, no-store");
+    EXPECT_EQ(cookie_pair(response, "sessionid"), "") << "an anonymous visitor gets no session";
+}
+
+TEST_F(AccountsTest, WrongThenRightPasswordThenLogout) {
+    auth->users().create("ann", "", "pw-pw-pw");
+    auto wrong = call(http::Method::Post, "login", "", "username=ann&password=nope");
+    EXPECT_EQ(wrong.status, 200);
+    EXPECT_NE(wrong.body.find("Please enter a correct username and password."), std::string::npos);
+    EXPECT_EQ(wrong.body.find("nope"), std::string::npos) << "the password is never sent back";
+
+    auto right =
+        call(http::Method::Post, "login", "", "username=ann&password=pw-pw-pw&next=%2Fapps%2F");
+    EXPECT_EQ(right.status, 303);
+    EXPECT_EQ(right.header("Location"), "/apps/");
+    std::string session = cookie_pair(right, "sessionid");
+    ASSERT_NE(session, "");
+    req.reset();
+    req.add_header("Cookie", session);
+    req.route = router.find("login");
+    EXPECT_EQ(auth->user_context(req)["username"], "ann");
+
+    auto out = call(http::Method::Post, "logout", session);
+    EXPECT_EQ(out.status, 303);
+    EXPECT_EQ(out.header("Location"), "/");
+    req.reset();
+    req.add_header("Cookie", session);
+    req.route = router.find("login");
+    EXPECT_FALSE(auth->user(req)) << "the old cookie is anonymous after logout";
+}
+
+TEST_F(AccountsTest, PagesGetTheUser) {
+    ASSERT_EQ(site.context_processors.size(), 1u);
+    web::tmpl::Json context;
+    req.reset();
+    site.context_processors[0](req, context);
+    EXPECT_EQ(context["user"]["is_authenticated"], false);
+}
+
+TEST_F(AccountsTest, UsersCollectionHasUniqueUsernames) {
+    auth->users().create("ann", "", "pw-pw-pw");
+    EXPECT_THROW(auth->users().create("ann", "", "other-pw"), docstore::DuplicateKey);
+}
+
+TEST(SafeNext, OnlyPathsOnThisSite) {
+    EXPECT_EQ(safe_next("/apps/?q=1"), "/apps/?q=1");
+    for (std::string bad : std::vector<std::string>{
+             "", "https://evil.example/", "//evil.example/", "/\\evil.example",
+             "javascript:alert(1)", "evil.example", "/a\r\nSet-Cookie: x=y", "/a b", "\\\\evil"})
+        EXPECT_EQ(safe_next(bad), "/") << bad;
+}
+
+}  // namespace
+}  // namespace famigo::apps::accounts
