@@ -91,7 +91,7 @@ int cmd_serve(int argc, char** argv, char** envp) {
         store->ping();  // throws docstore::Unavailable; Health turns that into a problem line
         return std::nullopt;
     });
-    health.install(app.router(), registry);
+    health.install(app.router(), registry, ops::metrics_access(config));
 
     assets::StaticFiles static_files(assets::asset_options(config));
     app.router().add(

@@ -15,13 +15,6 @@ constexpr bool is_host_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '.';
 }
-
-bool is_port(std::string_view text) {
-    if (text.empty() || text.size() > 5) return false;
-    for (char c : text)
-        if (c < '0' || c > '9') return false;
-    return true;
-}
 }  // namespace
 
 std::string_view normalize_host(std::string_view host, HostBuffer& buffer) {
@@ -67,15 +60,25 @@ bool host_matches(std::string_view host, const std::vector<std::string>& pattern
     return false;
 }
 
-bool is_trusted_address(std::string_view address, const std::vector<std::string>& trusted) {
-    if (address.starts_with("::ffff:")) address.remove_prefix(7);
-    for (const auto& t : trusted)
-        if (address == t) return true;
-    return false;
+std::string_view forwarded_client(std::string_view forwarded,
+                                  const std::vector<IpNetwork>& trusted) {
+    std::string_view client;
+    // Right to left: the rightmost address that is not one of our proxies.
+    while (true) {
+        size_t comma = forwarded.rfind(',');
+        std::string_view entry = strings::trim(
+            comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+        std::string_view address = address_without_port(entry);
+        if (address.empty()) return {};  // garbage (or an empty entry): believe none of it
+        client = address;
+        if (!in_networks(address, trusted) || comma == std::string_view::npos) return client;
+        forwarded = forwarded.substr(0, comma);
+    }
 }
 
 RequestIdMiddleware::RequestIdMiddleware(std::vector<std::string> trusted_proxies)
-    : trusted_(std::move(trusted_proxies)), prefix_(std::random_device{}()) {}
+    : trusted_(parse_networks(trusted_proxies, "http.trusted_proxies")),
+      prefix_(std::random_device{}()) {}
 
 bool RequestIdMiddleware::before(Request& request, Response&) {
     assign(request);
@@ -83,7 +86,7 @@ bool RequestIdMiddleware::before(Request& request, Response&) {
 }
 
 void RequestIdMiddleware::assign(Request& request) {
-    if (!trusted_.empty() && is_trusted_address(request.peer_address, trusted_)) {
+    if (!trusted_.empty() && in_networks(request.peer_address, trusted_)) {
         if (auto given = request.header("X-Request-Id")) {
             bool well_formed = !given->empty() && given->size() <= 64;
             for (char c : *given)
@@ -111,19 +114,19 @@ void RequestIdMiddleware::after(Request& request, Response& response) {
     response.set_header("X-Request-Id", request.request_id);
 }
 
+ProxyMiddleware::ProxyMiddleware(const std::vector<std::string>& trusted_proxies)
+    : trusted_(parse_networks(trusted_proxies, "http.trusted_proxies")) {}
+
 bool ProxyMiddleware::before(Request& request, Response&) {
-    if (trusted_.empty() || !is_trusted_address(request.peer_address, trusted_)) return false;
+    if (trusted_.empty() || !in_networks(request.peer_address, trusted_)) return false;
     if (auto forwarded = request.header("X-Forwarded-For")) {
-        // The rightmost address not one of our proxies is the client.
-        auto parts = strings::split(*forwarded, ',');
-        std::string_view client;
-        for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-            std::string_view candidate = strings::trim(*it);
-            if (candidate.empty()) continue;
-            client = candidate;
-            if (!is_trusted_address(candidate, trusted_)) break;
+        std::string_view client = forwarded_client(*forwarded, trusted_);
+        if (!client.empty()) {
+            request.client_address = client;
+        } else {
+            log::debug("X-Forwarded-For not believed (malformed entry) from " +
+                       std::string(request.peer_address));
         }
-        if (!client.empty()) request.client_address = client;
     }
     if (auto proto = request.header("X-Forwarded-Proto"))
         request.secure = strings::iequals(strings::trim(*proto), "https");

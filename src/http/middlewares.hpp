@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/address.hpp"
 #include "http/middleware.hpp"
 #include "http/server_config.hpp"
 
@@ -29,21 +30,25 @@ class RequestIdMiddleware : public Middleware {
   private:
     void assign(Request& request);
 
-    std::vector<std::string> trusted_;
+    std::vector<IpNetwork> trusted_;
     std::uint32_t prefix_;
     std::atomic<std::uint64_t> counter_{0};
 };
 
-// Believes X-Forwarded-For / X-Forwarded-Proto only from configured proxy addresses.
+// Believes X-Forwarded-For / X-Forwarded-Proto only from configured proxy
+// addresses (single addresses or networks). The client is the rightmost
+// X-Forwarded-For entry that is not a trusted proxy; entries are parsed strictly
+// as IPv4 or IPv6, with any port dropped. A header with an entry that does not
+// parse is not believed at all: the client stays the peer address.
 class ProxyMiddleware : public Middleware {
   public:
-    explicit ProxyMiddleware(std::vector<std::string> trusted_proxies)
-        : trusted_(std::move(trusted_proxies)) {}
+    // Throws ConfigError for an entry that is not an address or network.
+    explicit ProxyMiddleware(const std::vector<std::string>& trusted_proxies);
     bool runs_inline(const Request&) const override { return true; }
     bool before(Request& request, Response& response) override;
 
   private:
-    std::vector<std::string> trusted_;
+    std::vector<IpNetwork> trusted_;
 };
 
 // 301 from old domains to the canonical host; 400 for a Host not allowed.
@@ -92,7 +97,10 @@ using HostBuffer = std::array<char, 256>;
 std::string_view normalize_host(std::string_view host_header, HostBuffer& buffer);
 // "*", ".example.com" (the domain and its subdomains) or an exact host.
 bool host_matches(std::string_view host, const std::vector<std::string>& patterns);
-// True if `address` is one of `trusted` (IPv4-mapped IPv6 is compared as IPv4).
-bool is_trusted_address(std::string_view address, const std::vector<std::string>& trusted);
+// The client address X-Forwarded-For names, given the proxies we trust: a view
+// into `forwarded`, or empty when an entry is malformed (then nothing in the
+// header is believed).
+std::string_view forwarded_client(std::string_view forwarded,
+                                  const std::vector<IpNetwork>& trusted);
 
 }  // namespace famigo::http

@@ -63,8 +63,9 @@ HeadResult fail(int status, std::string_view reason) {
     return r;
 }
 
-// Splits the target into path and query; absolute-form targets give their path.
-bool split_target(std::string_view target, Request& out) {
+// Splits the target into path and query. An absolute-form target gives its
+// path, and its authority in `authority` (RFC 9112 §3.2.2: it wins over Host).
+bool split_target(std::string_view target, Request& out, std::string_view& authority) {
     std::string_view path = target;
     if (target.front() != '/') {
         if (target == "*") {
@@ -75,9 +76,18 @@ bool split_target(std::string_view target, Request& out) {
         if (scheme_end == std::string_view::npos) return false;
         std::string_view scheme = target.substr(0, scheme_end);
         if (!strings::iequals(scheme, "http") && !strings::iequals(scheme, "https")) return false;
-        size_t path_start = target.find('/', scheme_end + 3);
-        path = path_start == std::string_view::npos ? std::string_view("/")
-                                                    : target.substr(path_start);
+        size_t authority_end = target.find_first_of("/?", scheme_end + 3);
+        authority = target.substr(scheme_end + 3, authority_end - (scheme_end + 3));
+        // No empty host, and no userinfo ("user@host"), which only serves to deceive.
+        if (authority.empty() || authority.find('@') != std::string_view::npos) return false;
+        path = authority_end == std::string_view::npos || target[authority_end] != '/'
+                   ? std::string_view("/")
+                   : target.substr(authority_end);
+        if (authority_end != std::string_view::npos && target[authority_end] == '?') {
+            out.path = "/";  // "http://host?q": the path is "/"
+            out.query = target.substr(authority_end + 1);
+            return out.query.find('#') == std::string_view::npos;
+        }
     }
     size_t q = path.find('?');
     if (q == std::string_view::npos) {
@@ -110,11 +120,12 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
         size_t line_end = data.find('\n', start);
         size_t line_len = (line_end == std::string_view::npos ? data.size() : line_end) - start;
         if (line_len > limits.max_request_line + 1) return fail(414, "request line too long");
-        if (data.size() - start > limits.max_header_bytes)
-            return fail(431, "request header too large");
+        // Leading empty lines count too: a head never fills the read buffer, so
+        // there is always room left to read its body through.
+        if (data.size() > limits.max_header_bytes) return fail(431, "request header too large");
         return {};
     }
-    if (head_end - start > limits.max_header_bytes + 4) {
+    if (head_end > limits.max_header_bytes + 4) {
         size_t line_end = data.find('\n', start);
         if (line_end - start > limits.max_request_line + 1)
             return fail(414, "request line too long");
@@ -145,7 +156,8 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
     out.method = to_method(method);
     out.target = target;
     out.minor_version = version[7] - '0';
-    if (!split_target(target, out)) return fail(400, "malformed request target");
+    std::string_view authority;
+    if (!split_target(target, out, authority)) return fail(400, "malformed request target");
 
     // Header fields.
     HeadResult result;
@@ -156,6 +168,7 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
         size_t end = head.find("\r\n", pos);
         std::string_view field = head.substr(pos, end - pos);
         pos = end + 2;
+        if (field.size() > limits.max_header_field) return fail(431, "header field too large");
         if (field.front() == ' ' || field.front() == '\t')
             return fail(400, "obsolete line folding");
         size_t colon = field.find(':');
@@ -216,6 +229,9 @@ HeadResult parse_head(std::string_view data, const ParserLimits& limits, Request
     }
 
     if (out.minor_version >= 1 && !seen_host) return fail(400, "missing Host header");
+    // The host is the absolute-form target's authority, whatever Host says, so
+    // the allowed-hosts check sees the host the request is really for.
+    if (!authority.empty()) out.set_host(authority);
     if (seen_te) {
         if (seen_length) return fail(400, "both Content-Length and Transfer-Encoding");
         if (out.minor_version == 0) return fail(400, "Transfer-Encoding in HTTP/1.0");

@@ -16,6 +16,7 @@ namespace famigo::http {
 struct ParserLimits {
     size_t max_request_line = 8 * 1024;               // longer: 414
     size_t max_header_bytes = 32 * 1024;              // whole head; longer or too many fields: 431
+    size_t max_header_field = 8 * 1024;               // one field line, name and value: 431
     std::uint64_t max_body_bytes = 10 * 1024 * 1024;  // larger: 413
 };
 

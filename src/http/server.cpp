@@ -1,12 +1,16 @@
 #include "http/server.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -45,6 +49,13 @@ constexpr milliseconds kLingerTime{2000};
 // While draining, an idle keep-alive connection is closed once idle this long.
 constexpr milliseconds kDrainIdleClose{300};
 constexpr milliseconds kSweepInterval{250};
+// Out of descriptors: how long accepting pauses when a waiting connection
+// could not even be answered with a 503, and how often that is logged.
+constexpr milliseconds kAcceptBackoff{50};
+constexpr std::chrono::seconds kAcceptWarningInterval{10};
+// Descriptors kept free beyond those open at start: the store's and the
+// cache's connections, files being sent, logs opened later.
+constexpr std::uint64_t kReservedDescriptors = 64;
 
 // One I/O thread's event loop and the connections it owns.
 // Declared so that io is destroyed before connections: destroying io destroys
@@ -58,7 +69,18 @@ struct Loop {
     asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     std::unique_ptr<tcp::acceptor> acceptor;
     asio::steady_timer sweep_timer{io};
+    asio::steady_timer accept_backoff{io};
+    // A descriptor held in reserve: when accept() fails for want of descriptors,
+    // it is closed so that one waiting connection can be taken and answered 503
+    // instead of hanging in the backlog.
+    int spare_fd = -1;
+    std::uint64_t accept_failures = 0;  // since the last warning
+    Clock::time_point next_accept_warning{};
     std::thread thread;
+
+    ~Loop() {
+        if (spare_fd >= 0) ::close(spare_fd);
+    }
 };
 
 }  // namespace
@@ -77,6 +99,7 @@ struct Server::Impl {
     Impl(ServerOptions o, const App& a) : options(std::move(o)), app(a) {}
 
     void accept(Loop& loop);
+    void out_of_descriptors(Loop& loop, const boost::system::error_code& ec);
     void sweep(Loop& loop);
     void close_listeners();
     void force_stop();
@@ -108,7 +131,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
         peer_ = ec ? std::string("unknown") : endpoint.address().to_string();
         request_.peer_address = peer_;
         request_.client_address = peer_;
-        enter_idle(Clock::now());
+        auto now = Clock::now();
+        enter_idle(now);
+        // Until its first request starts, a connection gets the header timeout,
+        // not the keep-alive one: a client that never sends is cut early.
+        deadline_ = now + milliseconds(server_.options.header_timeout_ms);
         do_read();
     }
 
@@ -216,6 +243,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
             return false;
         }
         in_begin_ += head.consumed;
+        body_start_ = in_begin_;
         framing_ = head.framing;
         if (framing_.kind == BodyKind::None) {
             state_ = State::Handling;
@@ -269,9 +297,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return true;
     }
 
-    // Body bytes were all consumed: reuse the buffer space after the head. The
-    // head's views stay valid because the head itself does not move.
-    void compact_body_bytes() { in_end_ = in_begin_; }
+    // Body bytes were all consumed: read the next ones into the buffer space
+    // right after the head. The head's views stay valid because the head itself
+    // does not move, and the parser's limit keeps room free after it.
+    void compact_body_bytes() { in_begin_ = in_end_ = body_start_; }
 
     // Runs the view inline, or hands it to the pool. True when answered now.
     bool dispatch() {
@@ -558,6 +587,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     size_t in_begin_ = 0;
     size_t in_end_ = 0;
     size_t scan_from_ = 0;
+    size_t body_start_ = 0;  // where body bytes are read to while the body streams in
 
     State state_ = State::Idle;
     BodyFraming framing_;
@@ -609,14 +639,50 @@ void Server::Impl::accept(Loop& loop) {
             } else {
                 std::make_shared<Connection>(*this, loop, std::move(socket))->start();
             }
-        } else if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
-            // Out of file descriptors: back off briefly instead of spinning.
-            log::warn("accept failed: " + ec.message());
-            auto timer = std::make_shared<asio::steady_timer>(loop.io, milliseconds(50));
-            timer->async_wait(
-                [this, &loop, timer](const boost::system::error_code&) { accept(loop); });
+        } else if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+                   ec.value() == ENFILE) {
+            out_of_descriptors(loop, ec);
             return;
         }
+        accept(loop);
+    });
+}
+
+// accept() failed for want of descriptors (EMFILE/ENFILE): the connection stays
+// in the backlog and the listener stays readable, so retrying at once would
+// spin. Answer one waiting client 503 with the spare descriptor, then carry on;
+// without a spare, pause. Warn at most every kAcceptWarningInterval.
+void Server::Impl::out_of_descriptors(Loop& loop, const boost::system::error_code& ec) {
+    ++loop.accept_failures;
+    auto now = Clock::now();
+    if (now >= loop.next_accept_warning) {
+        log::warn("accept failed: " + ec.message() + " (" + std::to_string(loop.accept_failures) +
+                  " time(s) since the last warning); waiting clients get 503");
+        loop.accept_failures = 0;
+        loop.next_accept_warning = now + kAcceptWarningInterval;
+    }
+    bool answered = false;
+    if (loop.spare_fd >= 0) {
+        ::close(loop.spare_fd);
+        int fd = ::accept4(loop.acceptor->native_handle(), nullptr, nullptr,
+                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            stats.shed.fetch_add(1, std::memory_order_relaxed);
+            [[maybe_unused]] auto written = ::write(fd, kOverloaded.data(), kOverloaded.size());
+            ::shutdown(fd, SHUT_RDWR);
+            ::close(fd);
+            answered = true;
+        }
+        loop.spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    }
+    if (answered && loop.spare_fd >= 0) {
+        accept(loop);
+        return;
+    }
+    loop.accept_backoff.expires_after(kAcceptBackoff);
+    loop.accept_backoff.async_wait([this, &loop](const boost::system::error_code& wait_ec) {
+        if (wait_ec || loop.closing) return;
+        if (loop.spare_fd < 0) loop.spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         accept(loop);
     });
 }
@@ -685,13 +751,71 @@ Server::~Server() {
     }
 }
 
+namespace {
+
+// Caps max_connections below the process's open-file limit, keeping room for
+// the descriptors already open, the loops' own and kReservedDescriptors, so
+// that connections past the cap are answered 503 rather than left hanging.
+void cap_connections_to_file_limit(ServerOptions& options) {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+    std::uint64_t open_now = 0;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end;
+         it.increment(ec))
+        ++open_now;
+    // Per loop: listener, spare, epoll, its eventfd and timerfd.
+    std::uint64_t reserved =
+        open_now + 5 * std::uint64_t(options.io_threads) + kReservedDescriptors;
+    std::uint64_t cap = limit.rlim_cur > reserved + 1 ? limit.rlim_cur - reserved : 1;
+    std::string summary = "open-file limit " + std::to_string(limit.rlim_cur) + ", " +
+                          std::to_string(reserved) + " descriptors kept for other uses";
+    if (options.max_connections > cap) {
+        log::warn("server.max_connections " + std::to_string(options.max_connections) +
+                  " lowered to " + std::to_string(cap) + " (" + summary +
+                  "; raise the limit, e.g. LimitNOFILE= in the systemd unit)");
+        options.max_connections = unsigned(cap);
+    } else {
+        log::info("server.max_connections " + std::to_string(options.max_connections) + " (" +
+                  summary + ")");
+    }
+}
+
+// The listeners of the loops share their port with SO_REUSEPORT, which would
+// also let a second server bind it and take part of the traffic. Unless
+// sharing is asked for (server.reuse_port, for a binary swap), bind the address
+// once without it first: that fails while anyone else listens there.
+std::uint16_t check_port_is_free(const tcp::endpoint& endpoint, asio::io_context& io) {
+    tcp::acceptor probe(io);
+    boost::system::error_code ec;
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) probe.bind(endpoint, ec);
+    if (ec == asio::error::address_in_use)
+        throw Error("cannot listen on " + endpoint.address().to_string() + ":" +
+                    std::to_string(endpoint.port()) +
+                    ": address already in use (is another server running there? to share the "
+                    "port on purpose, for a binary swap, set server.reuse_port=true)");
+    if (ec)
+        throw Error("cannot listen on " + endpoint.address().to_string() + ":" +
+                    std::to_string(endpoint.port()) + ": " + ec.message());
+    return probe.local_endpoint().port();
+}
+
+}  // namespace
+
 void Server::start() {
     auto& s = *impl_;
+    cap_connections_to_file_limit(s.options);
     s.pool = std::make_unique<WorkerPool>(s.options.workers, s.options.queue_limit);
     boost::system::error_code ec;
     auto address = asio::ip::make_address(s.options.host, ec);
     if (ec) throw Error("cannot listen on '" + s.options.host + "': not an IP address");
     std::uint16_t port = s.options.port;
+    if (!s.options.reuse_port) {
+        asio::io_context probe_io;
+        port = check_port_is_free(tcp::endpoint(address, port), probe_io);
+    }
     for (unsigned i = 0; i < s.options.io_threads; ++i) {
         auto loop = std::make_unique<Loop>();
         tcp::endpoint endpoint(address, port);
@@ -710,6 +834,7 @@ void Server::start() {
         // With port 0 the first listener picks the port and the others share it.
         port = acceptor->local_endpoint().port();
         loop->acceptor = std::move(acceptor);
+        loop->spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
         s.loops.push_back(std::move(loop));
     }
     s.port = port;

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "http/address.hpp"
 
 namespace famigo::http {
 namespace {
@@ -16,6 +17,13 @@ std::optional<std::string> valid_listen(const config::Value& value) {
     } catch (const ConfigError& e) {
         return e.what();
     }
+    return std::nullopt;
+}
+
+std::optional<std::string> valid_networks(const config::Value& value) {
+    for (const auto& entry : std::get<std::vector<std::string>>(value))
+        if (!parse_network(entry))
+            return "'" + entry + "' is not an IP address or network (like 10.0.0.0/8)";
     return std::nullopt;
 }
 
@@ -55,11 +63,23 @@ void define_config(config::Schema& schema) {
         .add({"server.queue_limit", Kind::Integer, "1024",
               "requests waiting for a pool thread before new ones get 503", config::positive})
         .add({"server.max_connections", Kind::Integer, "10000",
-              "open connections before new ones get 503 and are closed", config::positive})
+              "open connections before new ones get 503 and are closed; lowered at start "
+              "(with a warning) to fit the process's open-file limit",
+              config::positive})
+        .add({"server.reuse_port",
+              Kind::Boolean,
+              "false",
+              "let this server bind a port another famigo server already listens on, both "
+              "sharing new connections (SO_REUSEPORT), for a binary swap; when false, an "
+              "address in use is a start-up error",
+              {}})
         .add({"server.max_request_line", Kind::Size, "8KiB",
               "longest request line; longer gets 414", config::positive})
         .add({"server.max_header_bytes", Kind::Size, "32KiB",
               "largest request head; larger gets 431", config::positive})
+        .add({"server.max_header_field", Kind::Size, "8KiB",
+              "largest single header field line (name and value); larger gets 431",
+              config::positive})
         .add({"server.max_body_bytes", Kind::Size, "10MiB",
               "largest request body; larger gets 413 before it is read", config::not_negative})
         .add({"server.header_timeout", Kind::DurationMs, "10s",
@@ -81,11 +101,10 @@ void define_config(config::Schema& schema) {
               "Host header values accepted (port ignored); '*' any, '.example.com' a domain and "
               "its subdomains; others get 400",
               {}})
-        .add({"http.trusted_proxies",
-              Kind::StringList,
-              "",
-              "peer addresses whose X-Forwarded-For and X-Forwarded-Proto are believed",
-              {}})
+        .add({"http.trusted_proxies", Kind::StringList, "",
+              "peer addresses or networks (10.0.0.0/8) whose X-Forwarded-For and "
+              "X-Forwarded-Proto are believed",
+              valid_networks})
         .add({"http.canonical_host",
               Kind::String,
               "",
@@ -115,7 +134,9 @@ ServerOptions server_options(const config::Config& config) {
     options.max_connections = as_unsigned(config, "server.max_connections");
     options.limits.max_request_line = size_t(config.integer("server.max_request_line"));
     options.limits.max_header_bytes = size_t(config.integer("server.max_header_bytes"));
+    options.limits.max_header_field = size_t(config.integer("server.max_header_field"));
     options.limits.max_body_bytes = std::uint64_t(config.integer("server.max_body_bytes"));
+    options.reuse_port = config.boolean("server.reuse_port");
     options.header_timeout_ms = as_unsigned(config, "server.header_timeout");
     options.body_timeout_ms = as_unsigned(config, "server.body_timeout");
     options.keepalive_timeout_ms = as_unsigned(config, "server.keepalive_timeout");

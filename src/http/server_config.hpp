@@ -17,7 +17,8 @@ struct ServerOptions {
     unsigned io_threads = 1;
     unsigned workers = 16;
     unsigned queue_limit = 1024;
-    unsigned max_connections = 10000;
+    unsigned max_connections = 10000;  // lowered at start to fit the open-file limit
+    bool reuse_port = false;           // share the port with another process (binary swap)
     ParserLimits limits;
     unsigned header_timeout_ms = 10000;
     unsigned body_timeout_ms = 30000;

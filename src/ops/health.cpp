@@ -23,7 +23,8 @@ std::vector<std::string> Health::problems() const {
     return out;
 }
 
-void Health::install(http::Router& router, const Registry& registry) {
+void Health::install(http::Router& router, const Registry& registry, MetricsAccess access) {
+    metrics_access_ = std::move(access);
     router.add(
         "healthz", "/healthz",
         [](http::Request&, http::Response& response) {
@@ -50,7 +51,17 @@ void Health::install(http::Router& router, const Registry& registry) {
 
     router.add(
         "metrics", "/metrics",
-        [&registry](http::Request&, http::Response& response) {
+        [this, &registry](http::Request& request, http::Response& response) {
+            if (!metrics_access_.allows(request)) {
+                if (metrics_access_.bearer_token.empty()) {
+                    response.text(403, "403 Forbidden\n");
+                } else {
+                    response.text(401, "401 Unauthorized\n");
+                    response.set_header("WWW-Authenticate", "Bearer");
+                }
+                response.set_header("Cache-Control", "no-store");
+                return;
+            }
             response.text(200, registry.render(), "text/plain; version=0.0.4; charset=utf-8");
             response.set_header("Cache-Control", "no-store");
         },

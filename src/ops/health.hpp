@@ -1,7 +1,9 @@
 // Liveness, readiness and metrics endpoints. /healthz says the process is alive
 // (answered on the I/O thread, nothing else consulted). /readyz says whether this
 // instance should get traffic: 503 while draining or while a probe (store, cache,
-// search, broker...) reports its dependency down. /metrics renders the registry.
+// search, broker...) reports its dependency down. /metrics renders the registry
+// for the clients MetricsAccess allows, and answers others 403 (401 when a
+// bearer token would let them in).
 #pragma once
 
 #include <functional>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "http/router.hpp"
+#include "ops/metrics_access.hpp"
 
 namespace famigo::ops {
 
@@ -24,7 +27,7 @@ class Health {
     void set_draining(std::function<bool()> draining) { draining_ = std::move(draining); }
 
     // Adds the routes "healthz", "readyz" and "metrics".
-    void install(http::Router& router, const Registry& registry);
+    void install(http::Router& router, const Registry& registry, MetricsAccess access);
 
     // Runs the probes; empty when ready.
     std::vector<std::string> problems() const;
@@ -32,6 +35,7 @@ class Health {
   private:
     std::vector<std::pair<std::string, Probe>> probes_;
     std::function<bool()> draining_;
+    MetricsAccess metrics_access_;
 };
 
 }  // namespace famigo::ops

@@ -89,6 +89,34 @@ TEST(Parser, AbsoluteFormTargetGivesPath) {
     EXPECT_EQ(p.request.query, "a=1");
 }
 
+TEST(Parser, AbsoluteFormAuthorityIsTheHost) {
+    // RFC 9112 §3.2.2: the target's authority wins over the Host header.
+    auto p = parse("GET http://evil.example/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    ASSERT_EQ(p.result.status, ParseStatus::Complete);
+    EXPECT_EQ(p.request.host(), "evil.example");
+    EXPECT_EQ(p.request.path, "/");
+    p = parse("GET http://127.0.0.1:8000?q=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_EQ(p.result.status, ParseStatus::Complete);
+    EXPECT_EQ(p.request.host(), "127.0.0.1:8000");
+    EXPECT_EQ(p.request.path, "/");
+    EXPECT_EQ(p.request.query, "q=1");
+    EXPECT_EQ(error_status("GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+    EXPECT_EQ(error_status("GET http://user@a/x HTTP/1.1\r\nHost: a\r\n\r\n"), 400);
+}
+
+TEST(Parser, HeaderFieldOverItsLimitGets431) {
+    ParserLimits limits;
+    limits.max_header_field = 100;
+    std::string field = "X-Big: " + std::string(93, 'b');  // exactly 100 bytes
+    auto p = parse("GET / HTTP/1.1\r\nHost: a\r\n" + field + "\r\n\r\n", limits);
+    EXPECT_EQ(p.result.status, ParseStatus::Complete);
+    EXPECT_EQ(error_status("GET / HTTP/1.1\r\nHost: a\r\n" + field + "b\r\n\r\n", limits), 431);
+    // The default is 8 KiB: a 20 KB field is refused though the head is under 32 KiB.
+    EXPECT_EQ(
+        error_status("GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(20000, 'b') + "\r\n\r\n"),
+        431);
+}
+
 TEST(Parser, LeadingEmptyLinesAreIgnored) {
     auto p = parse("\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
     EXPECT_EQ(p.result.status, ParseStatus::Complete);
@@ -152,6 +180,10 @@ TEST(Parser, LimitsGiveTheRightStatus) {
     std::string many = "GET / HTTP/1.1\r\nHost: a\r\n";
     for (int i = 0; i < 101; ++i) many += "X: 1\r\n";
     EXPECT_EQ(error_status(many + "\r\n"), 431);
+    // Leading empty lines count toward the head's size.
+    std::string padded;
+    for (int i = 0; i < 120; ++i) padded += "\r\n";
+    EXPECT_EQ(error_status(padded + "GET / HTTP/1.1\r\nHost: a\r\n\r\n", limits), 431);
 }
 
 TEST(Parser, VersionsAndExpectations) {
