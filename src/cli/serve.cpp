@@ -113,7 +113,9 @@ int cmd_serve(int argc, char** argv, char** envp) {
                     {}};
     // auth: sessions, users, login throttling (see docs/auth.md); the accounts
     // app's login/logout pages and the `user` template variable.
-    auto auth = web::auth::Auth::from_config(config, *cache, *store, security);
+    // Its security cache (auth.cache_url) is its own: page traffic cannot evict it.
+    auto auth = web::auth::Auth::from_config(config, *store, security);
+    log::info("auth: sessions and login throttling in " + auth->security_cache()->describe());
     apps::accounts::add_routes(site, *auth);
 
     app.set_not_found([&site](http::Request& request, http::Response& response) {

@@ -1,5 +1,7 @@
 #include "web/auth/auth.hpp"
 
+#include "cache/factory.hpp"
+#include "core/error.hpp"
 #include "core/strings.hpp"
 #include "http/router.hpp"
 #include "web/security/crypto.hpp"
@@ -75,17 +77,26 @@ Auth::Auth(std::unique_ptr<SessionStore> store, SessionOptions session_options,
         });
 }
 
-std::unique_ptr<Auth> Auth::from_config(const config::Config& config, cache::Cache& cache,
-                                        docstore::Store& documents,
+std::unique_ptr<Auth> Auth::from_config(const config::Config& config, docstore::Store& documents,
                                         const security::WebSecurity& security) {
+    std::unique_ptr<cache::Cache> own_cache;
+    try {
+        own_cache = cache::make_cache(security_cache_url(config), cache::cache_settings(config));
+    } catch (const ConfigError& e) {
+        throw ConfigError("config key 'auth.cache_url' (from " + config.origin("auth.cache_url") +
+                          "): " + e.what());
+    }
+    cache::Cache& cache = *own_cache;
     SessionOptions options = session_options(config);
     std::unique_ptr<SessionStore> store;
     if (options.engine == SessionEngine::Store)
         store = std::make_unique<DocumentSessionStore>(documents, options.age);
     else
         store = std::make_unique<CacheSessionStore>(cache, options.age);
-    return std::make_unique<Auth>(std::move(store), std::move(options), throttle_options(config),
-                                  cache, documents, security);
+    auto auth = std::make_unique<Auth>(std::move(store), std::move(options),
+                                       throttle_options(config), cache, documents, security);
+    auth->security_cache_ = std::move(own_cache);
+    return auth;
 }
 
 Auth::RequestState* Auth::find_state(const http::Request& request) const {

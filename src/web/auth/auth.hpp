@@ -2,7 +2,7 @@
 // session.engine, sessions, users, the login throttle, and the per-request
 // view of them that views and templates use:
 //
-//   auto auth = web::auth::Auth::from_config(config, cache, store, security);
+//   auto auth = web::auth::Auth::from_config(config, store, security);
 //   app.use(auth->middleware);                  // last: saves modified sessions
 //   if (auto user = auth->user(request)) ...    // the logged-in user, or nullopt
 //   auth->session(request).set("k", 1);         // the session, created on demand
@@ -12,6 +12,11 @@
 // session cookie, so anonymous visitors cost nothing and get no session, and
 // nothing is loaded on an I/O thread (routes that run inline, the 404 page):
 // there a request counts as anonymous.
+//
+// Security state (sessions on the cache engine, login throttle counters)
+// lives in a cache of its own, auth.cache_url, never in cache.url with the
+// pages: anonymous page traffic, however many distinct URLs it asks for,
+// cannot evict a session or lift a lock-out.
 #pragma once
 
 #include <memory>
@@ -37,7 +42,8 @@ class Auth {
     Auth(std::unique_ptr<SessionStore> store, SessionOptions session_options,
          ThrottleOptions throttle_options, cache::Cache& cache, docstore::Store& documents,
          const security::WebSecurity& security);
-    static std::unique_ptr<Auth> from_config(const config::Config& config, cache::Cache& cache,
+    // Builds the security cache (auth.cache_url) too, and keeps it.
+    static std::unique_ptr<Auth> from_config(const config::Config& config,
                                              docstore::Store& documents,
                                              const security::WebSecurity& security);
     Auth(const Auth&) = delete;
@@ -68,6 +74,9 @@ class Auth {
     const Users& users() const { return users_; }
     const LoginThrottle& throttle() const { return throttle_; }
     const security::WebSecurity& security() const { return security_; }
+    // The security cache from_config() built (for metrics and logs); null
+    // when the cache was given to the constructor.
+    const cache::Cache* security_cache() const { return security_cache_.get(); }
 
     // Saves the request's session when modified and marks answers that
     // depend on it (Vary: Cookie, Cache-Control: private). Add it last, after
@@ -81,6 +90,8 @@ class Auth {
     RequestState& state(const http::Request& request) const;
     RequestState* find_state(const http::Request& request) const;
 
+    // Declared first, so it outlives the session store and the throttle using it.
+    std::unique_ptr<cache::Cache> security_cache_;
     std::unique_ptr<SessionStore> store_;
     Sessions sessions_;
     Users users_;

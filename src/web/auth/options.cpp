@@ -1,5 +1,7 @@
 #include "web/auth/options.hpp"
 
+#include "cache/factory.hpp"
+#include "core/error.hpp"
 #include "web/security/cookies.hpp"
 
 namespace famigo::web::auth {
@@ -25,6 +27,16 @@ std::optional<std::string> at_least_a_second(const config::Value& value) {
     return std::nullopt;
 }
 
+std::optional<std::string> cache_url(const config::Value& value) {
+    try {
+        // Building a cache only parses the URL (as cache.url's check does).
+        cache::make_cache(std::get<std::string>(value), cache::CacheSettings{});
+    } catch (const famigo::Error& e) {
+        return e.what();
+    }
+    return std::nullopt;
+}
+
 std::chrono::seconds seconds_of(const config::Config& config, std::string_view key) {
     return std::chrono::seconds(config.integer(key) / 1000);
 }
@@ -34,7 +46,7 @@ std::chrono::seconds seconds_of(const config::Config& config, std::string_view k
 void define_config(config::Schema& schema) {
     schema
         .add({"session.engine", Kind::String, "cache",
-              "where sessions live: cache (cache.url) or store (the 'sessions' collection of "
+              "where sessions live: cache (auth.cache_url) or store (the 'sessions' collection of "
               "store.url)",
               engine_name})
         .add({"session.cookie_name", Kind::String, "sessionid",
@@ -43,6 +55,11 @@ void define_config(config::Schema& schema) {
               "lifetime of a session since it was last written, and the cookie's Max-Age (2 "
               "weeks, Django's SESSION_COOKIE_AGE)",
               at_least_a_second})
+        .add({"auth.cache_url", Kind::String, "memory://?max=64MiB",
+              "the security cache: sessions (session.engine cache) and login throttling, apart "
+              "from cache.url so page traffic cannot evict them; memory://?max=SIZE, or for "
+              "several hosts memcached://h1:11211,... of its own (not cache.url's servers)",
+              cache_url})
         .add({"auth.throttle_window", Kind::DurationMs, "15m",
               "failed logins are counted over this window; a lock-out lasts until it ends",
               at_least_a_second})
@@ -53,6 +70,10 @@ void define_config(config::Schema& schema) {
               "failed logins from one client address within the window before further attempts "
               "get 429",
               config::positive});
+}
+
+std::string security_cache_url(const config::Config& config) {
+    return config.str("auth.cache_url");
 }
 
 SessionOptions session_options(const config::Config& config) {

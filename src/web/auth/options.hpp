@@ -3,6 +3,9 @@
 //   session.engine                 "cache" (default) or "store" (the document store)
 //   session.cookie_name            "sessionid", Django's
 //   session.age                    lifetime of a session since its last write (2 weeks)
+//   auth.cache_url                 the security cache: sessions (engine cache) and
+//                                  login throttling, apart from cache.url's pages
+//                                  so page traffic can never evict them
 //   auth.throttle_window           failed logins are counted over this window (15m)
 //   auth.max_failures_per_account  at this many, the account refuses logins (5)
 //   auth.max_failures_per_address  at this many, the client address does (20)
@@ -33,6 +36,8 @@ struct ThrottleOptions {
 };
 
 void define_config(config::Schema& schema);
+// auth.cache_url: the security cache's URL.
+std::string security_cache_url(const config::Config& config);
 SessionOptions session_options(const config::Config& config);
 ThrottleOptions throttle_options(const config::Config& config);
 
