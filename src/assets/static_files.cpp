@@ -17,7 +17,6 @@
 #include <shared_mutex>
 #include <unordered_map>
 
-#include "assets/conditional.hpp"
 #include "assets/digest.hpp"
 #include "assets/file_io.hpp"
 #include "assets/mime.hpp"
@@ -26,8 +25,19 @@
 #include "core/log.hpp"
 #include "core/strings.hpp"
 #include "http/app.hpp"
+#include "http/conditional.hpp"
 
 namespace famigo::assets {
+
+using http::choose_encoding;
+using http::Encoding;
+using http::encoding_token;
+using http::etag_matches_strong;
+using http::etag_matches_weak;
+using http::http_date;
+using http::parse_http_date;
+using http::parse_range;
+using http::RangeRequest;
 namespace fs = std::filesystem;
 namespace {
 

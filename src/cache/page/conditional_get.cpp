@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "assets/conditional.hpp"
 #include "cache/hash.hpp"
+#include "http/conditional.hpp"
 #include "http/router.hpp"
 
 namespace famigo::cache {
@@ -26,7 +26,7 @@ void ConditionalGet::after(http::Request& request, http::Response& response) {
         response.add_header("ETag", etag);
     }
     auto if_none_match = request.header("If-None-Match");
-    if (!if_none_match || !assets::etag_matches_weak(*if_none_match, etag)) return;
+    if (!if_none_match || !http::etag_matches_weak(*if_none_match, etag)) return;
     // 304 without the body and the headers that describe it; the validators,
     // Cache-Control and Vary stay so a cache can refresh its copy.
     response.status = 304;

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "assets/conditional.hpp"
 #include "cache/hash.hpp"
 #include "cache/page/page_rules.hpp"
 #include "core/log.hpp"
+#include "http/conditional.hpp"
 #include "http/router.hpp"
 
 namespace famigo::cache {
@@ -133,7 +133,7 @@ void PageCache::respond(const PageRecord& page, const http::Request& request,
                         http::Response& response) {
     auto if_none_match = request.header("If-None-Match");
     bool not_modified =
-        if_none_match && !page.etag.empty() && assets::etag_matches_weak(*if_none_match, page.etag);
+        if_none_match && !page.etag.empty() && http::etag_matches_weak(*if_none_match, page.etag);
     response.status = not_modified ? 304 : page.status;
     for (const auto& [name, value] : page.headers)
         if (!not_modified || header_for_not_modified(name)) response.add_header(name, value);

@@ -11,8 +11,8 @@
 
 #include "assets/collect.hpp"
 #include "assets/compress.hpp"
-#include "assets/conditional.hpp"
 #include "core/error.hpp"
+#include "http/conditional.hpp"
 #include "test_support.hpp"
 
 namespace famigo::assets {
@@ -103,7 +103,7 @@ TEST_F(StaticFilesTest, ServesPlainNamesWithRevalidatingCache) {
     EXPECT_EQ(etag.front(), '"');
     struct stat st {};
     ::stat((dir / "build/css/site.css").c_str(), &st);
-    EXPECT_EQ(header(response, "Last-Modified"), http_date(st.st_mtim.tv_sec));
+    EXPECT_EQ(header(response, "Last-Modified"), http::http_date(st.st_mtim.tv_sec));
 }
 
 TEST_F(StaticFilesTest, FingerprintedNamesAreImmutable) {

@@ -1,4 +1,4 @@
-#include "assets/conditional.hpp"
+#include "http/conditional.hpp"
 
 #include <array>
 #include <cstdio>
@@ -6,7 +6,7 @@
 
 #include "core/strings.hpp"
 
-namespace famigo::assets {
+namespace famigo::http {
 namespace {
 
 constexpr std::array<std::string_view, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -311,4 +311,4 @@ Encoding choose_encoding(std::optional<std::string_view> accept_encoding, bool h
     return best;
 }
 
-}  // namespace famigo::assets
+}  // namespace famigo::http

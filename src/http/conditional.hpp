@@ -1,7 +1,9 @@
-// The HTTP rules the static file view applies, as pure functions so they can be
-// tested without files: HTTP dates, entity-tag comparison (If-None-Match,
-// If-Match, If-Range), single byte ranges, and Accept-Encoding negotiation
-// between the identity file and its precompressed .br/.gz variants (RFC 9110).
+// The general HTTP rules of conditional and partial requests and content
+// negotiation (RFC 9110), as pure functions so they can be tested alone: HTTP
+// dates, entity-tag comparison (If-None-Match, If-Match, If-Range), single byte
+// ranges, and Accept-Encoding negotiation between an identity representation
+// and its compressed variants. The static file view (assets) and the page
+// cache and conditional GET (cache) apply them.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace famigo::assets {
+namespace famigo::http {
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate).
 std::string http_date(std::int64_t unix_seconds);
@@ -47,4 +49,4 @@ std::string_view encoding_token(Encoding encoding);  // "", "gzip", "br"
 Encoding choose_encoding(std::optional<std::string_view> accept_encoding, bool have_brotli,
                          bool have_gzip);
 
-}  // namespace famigo::assets
+}  // namespace famigo::http

@@ -1,8 +1,8 @@
-#include "assets/conditional.hpp"
+#include "http/conditional.hpp"
 
 #include <gtest/gtest.h>
 
-namespace famigo::assets {
+namespace famigo::http {
 namespace {
 
 TEST(HttpDate, FormatsImfFixdate) {
@@ -111,4 +111,4 @@ TEST(Encoding, Negotiation) {
 }
 
 }  // namespace
-}  // namespace famigo::assets
+}  // namespace famigo::http
