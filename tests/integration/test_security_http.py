@@ -176,6 +176,39 @@ def test_item05_connections_capped_to_the_open_file_limit(tmp_path, monkeypatch)
 
 
 
+def test_item05_out_of_descriptors_answers_503_and_warns_rarely(tmp_path, monkeypatch):
+    # The cap leaves room, but other uses can still take every descriptor: here
+    # 90 large static files, each kept open by the static file cache. Clients
+    # that come then get 503 from the spare descriptor instead of hanging, and
+    # "accept failed" is logged once, not 40 times a second.
+    import conftest
+    static = tmp_path / "static"
+    static.mkdir()
+    for i in range(90):
+        (static / f"f{i}.bin").write_bytes(b"x" * 40000)
+    monkeypatch.setattr(conftest, "FAMIGO", limited_binary(tmp_path, 150))
+    srv = start_server(tmp_path, {"server.io_threads": "1", "static.source": str(static),
+                                  "static.build_dir": str(tmp_path / "none")})
+    try:
+        for i in range(90):
+            assert srv.get(f"/static/f{i}.bin")[0] == 200
+        socks, statuses = [], []
+        for _ in range(80):
+            sock = srv.connect(timeout=5)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            socks.append(sock)
+        for sock in socks:
+            statuses.append(read_response(sock, timeout=5)[0])
+        assert set(statuses) == {200, 503}, statuses
+        for sock in socks:
+            sock.close()
+        time.sleep(0.5)
+        assert srv.get("/healthz")[0] == 200
+        assert 1 <= srv.log().count("accept failed") <= 2
+    finally:
+        srv.stop()
+
+
 def test_item08_absolute_form_authority_is_checked(famigo_server):
     srv = famigo_server()
     data = srv.raw(b"GET http://evil.example/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
@@ -265,6 +298,7 @@ def test_item12_famigo_check_reads_metrics(famigo_server):
     result = subprocess.run([str(FAMIGO), "check", "--url", srv.url("/metrics")],
                             capture_output=True, timeout=20)
     assert result.returncode == 0, result.stdout + result.stderr
+
 
 
 def test_issue13_header_field_over_its_limit_gets_431(famigo_server):
