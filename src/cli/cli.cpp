@@ -30,12 +30,15 @@ then in-flight requests finish (up to server.drain_timeout) and the process exit
      cmd_serve},
     {"check", "Nagios plugin: check a URL's status and response time",
      R"(usage: famigo check --url URL [--warn-ms N] [--crit-ms N] [--timeout-ms N] [--expect-status CODE]
+                    [--bearer-token-file PATH]
 
 Fetches URL (http:// only) and prints one line with perfdata
 "time=<ms>ms;<warn>;<crit>;0". Exit codes: 0 OK, 1 WARNING (slower than
 --warn-ms, default 1000), 2 CRITICAL (slower than --crit-ms, default 3000, a
 status other than --expect-status, default 200, or no answer within
 --timeout-ms, default 10000), 3 UNKNOWN (bad arguments).
+--bearer-token-file sends the token in PATH's first line as
+"Authorization: Bearer <token>" (for /metrics with metrics.bearer_token).
 )",
      cmd_check},
     {"collectstatic", "copy static files into the build folder, fingerprinted and compressed",

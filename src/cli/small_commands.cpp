@@ -1,4 +1,5 @@
 // The small subcommands: check, config, version.
+#include <fstream>
 #include <iostream>
 
 #include "assets/collect.hpp"
@@ -42,6 +43,13 @@ int cmd_check(int argc, char** argv, char**) {
         options.crit_ms = number_flag(args, "--crit-ms", options.crit_ms);
         options.timeout_ms = number_flag(args, "--timeout-ms", options.timeout_ms);
         options.expect_status = int(number_flag(args, "--expect-status", options.expect_status));
+        if (auto token_file = args.value("--bearer-token-file")) {
+            // A file, not a flag: command lines are visible to every local user.
+            std::ifstream in(*token_file);
+            if (!std::getline(in, options.bearer_token) || options.bearer_token.empty())
+                throw UsageError("--bearer-token-file: cannot read a token from '" + *token_file +
+                                 "'");
+        }
         args.finish();
     } catch (const UsageError& e) {
         // Nagios reads exit 3 as UNKNOWN: a misconfigured check is not a down service.

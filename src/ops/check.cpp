@@ -37,7 +37,10 @@ int run_check(const CheckOptions& options, std::ostream& out) {
     auto started = std::chrono::steady_clock::now();
     http::ClientResponse response;
     try {
-        response = http::get(url, std::chrono::milliseconds(long(options.timeout_ms)));
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!options.bearer_token.empty())
+            headers.emplace_back("Authorization", "Bearer " + options.bearer_token);
+        response = http::get(url, std::chrono::milliseconds(long(options.timeout_ms)), headers);
     } catch (const std::exception& e) {
         double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

@@ -13,7 +13,8 @@ struct CheckOptions {
     double warn_ms = 1000;
     double crit_ms = 3000;
     double timeout_ms = 10000;
-    int expect_status = 200;  // any other status is CRITICAL
+    int expect_status = 200;   // any other status is CRITICAL
+    std::string bearer_token;  // sent as "Authorization: Bearer ..." when not empty (/metrics)
 };
 
 enum CheckExit { kOk = 0, kWarning = 1, kCritical = 2, kUnknown = 3 };

@@ -293,12 +293,19 @@ def test_item12_metrics_restricted(famigo_server):
     assert status == 200 and b"famigo_http_requests_total" in body
 
 
-def test_item12_famigo_check_reads_metrics(famigo_server):
+def test_item12_famigo_check_reads_metrics(famigo_server, tmp_path):
     srv = famigo_server()
     result = subprocess.run([str(FAMIGO), "check", "--url", srv.url("/metrics")],
                             capture_output=True, timeout=20)
     assert result.returncode == 0, result.stdout + result.stderr
-
+    # A server that lets in only the token: the check sends it from a file.
+    token_only = famigo_server(metrics__allowed_networks="10.0.0.0/8", metrics__bearer_token="t0ken")
+    token_file = tmp_path / "token"
+    token_file.write_text("t0ken\n")
+    check = [str(FAMIGO), "check", "--url", token_only.url("/metrics")]
+    assert subprocess.run(check, capture_output=True, timeout=20).returncode == 2
+    result = subprocess.run(check + ["--bearer-token-file", str(token_file)], capture_output=True, timeout=20)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_issue13_header_field_over_its_limit_gets_431(famigo_server):
