@@ -102,6 +102,15 @@ class ObjectStore {
                             Ttl ttl = Ttl::use_default()) = 0;
 };
 
+// One number a backend reports about itself on /metrics (the memory backend's
+// bytes and items, memcached's dead servers): a family of one unlabelled sample.
+struct BackendMetric {
+    std::string_view name;  // "famigo_cache_..."
+    std::string_view type;  // "gauge" or "counter"
+    std::string_view help;
+    double value = 0;
+};
+
 // Counts kept by every Cache: hits, misses, and backend failures that were
 // turned into misses (a dead memcached server).
 struct CacheCounters {
@@ -153,6 +162,8 @@ class Cache {
     virtual std::string describe() const = 0;
 
     const CacheCounters& counters() const { return counters_; }
+    // The backend's own numbers for /metrics, beyond the counters; none by default.
+    virtual std::vector<BackendMetric> backend_metrics() const { return {}; }
 
   protected:
     // Backends get full, validated keys and a resolved expiry (never expired).

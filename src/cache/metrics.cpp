@@ -1,7 +1,6 @@
 #include "cache/metrics.hpp"
 
-#include "cache/memcached/memcached_cache.hpp"
-#include "cache/memory/memory_cache.hpp"
+#include "cache/cache.hpp"
 #include "cache/page/page_cache.hpp"
 #include "ops/metrics.hpp"
 
@@ -46,19 +45,9 @@ void collect(ops::Exposition& out, const Cache& cache, const PageCache* page) {
                    "pages the backend did not keep (too large, or unreachable)");
         out.sample("famigo_cache_store_failures_total", {}, load(p.store_failures));
     }
-    if (const auto* memory = dynamic_cast<const MemoryCache*>(&cache)) {
-        out.family("famigo_cache_memory_bytes", "gauge", "bytes held by the memory cache");
-        out.sample("famigo_cache_memory_bytes", {}, double(memory->bytes()));
-        out.family("famigo_cache_memory_items", "gauge", "entries in the memory cache");
-        out.sample("famigo_cache_memory_items", {}, double(memory->items()));
-        out.family("famigo_cache_evictions_total", "counter",
-                   "live entries dropped to stay within the memory bound");
-        out.sample("famigo_cache_evictions_total", {}, double(memory->evictions()));
-    }
-    if (const auto* memcached = dynamic_cast<const MemcachedCache*>(&cache)) {
-        out.family("famigo_cache_dead_servers", "gauge",
-                   "memcached servers currently skipped after a failure");
-        out.sample("famigo_cache_dead_servers", {}, double(memcached->dead_servers()));
+    for (const BackendMetric& metric : cache.backend_metrics()) {
+        out.family(metric.name, metric.type, metric.help);
+        out.sample(metric.name, {}, metric.value);
     }
 }
 

@@ -109,6 +109,11 @@ std::size_t MemcachedCache::dead_servers() const {
     return impl_->health.dead_count();
 }
 
+std::vector<BackendMetric> MemcachedCache::backend_metrics() const {
+    return {{"famigo_cache_dead_servers", "gauge",
+             "memcached servers currently skipped after a failure", double(dead_servers())}};
+}
+
 std::optional<std::string> MemcachedCache::do_get(const std::string& key) {
     std::optional<std::string> out;
     impl_->run(*this, key, [&](memcached_st* h) {

@@ -43,6 +43,8 @@ class MemcachedCache final : public Cache {
 
     // How many servers are marked dead right now (a gauge for /metrics).
     std::size_t dead_servers() const;
+    // famigo_cache_dead_servers.
+    std::vector<BackendMetric> backend_metrics() const override;
 
     struct Impl;
 

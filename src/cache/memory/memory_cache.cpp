@@ -27,6 +27,15 @@ std::string MemoryCache::describe() const {
            "&shards=" + std::to_string(options_.shards);
 }
 
+std::vector<BackendMetric> MemoryCache::backend_metrics() const {
+    return {
+        {"famigo_cache_memory_bytes", "gauge", "bytes held by the memory cache", double(bytes())},
+        {"famigo_cache_memory_items", "gauge", "entries in the memory cache", double(items())},
+        {"famigo_cache_evictions_total", "counter",
+         "live entries dropped to stay within the memory bound", double(evictions())},
+    };
+}
+
 std::shared_ptr<const CachedObject> MemoryCache::get_object(std::string_view key) {
     // The page cache's hit path: the full key is built in a reused buffer.
     thread_local std::string full;

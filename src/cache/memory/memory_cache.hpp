@@ -39,6 +39,8 @@ class MemoryCache final : public Cache, public ObjectStore {
     std::size_t bytes() const { return lru_.bytes(); }
     std::size_t items() const { return lru_.items(); }
     std::uint64_t evictions() const { return lru_.evictions(); }
+    // famigo_cache_memory_bytes, famigo_cache_memory_items, famigo_cache_evictions_total.
+    std::vector<BackendMetric> backend_metrics() const override;
 
   protected:
     std::optional<std::string> do_get(const std::string& key) override;
