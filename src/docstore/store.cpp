@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "docstore/backends.hpp"
-
 namespace famigo::docstore {
 
 std::vector<Document> Collection::find(const Filter& filter, const FindOptions& options) {
@@ -61,21 +59,6 @@ std::string index_name(const IndexSpec& spec) {
         name += key.path + (key.descending ? "_-1" : "_1");
     }
     return name;
-}
-
-std::unique_ptr<Store> open_store(const StoreOptions& options) {
-    const std::string& url = options.url;
-    if (url.starts_with("sqlite://")) {
-        std::string path = url.substr(9);  // sqlite:///abs -> /abs ; sqlite://rel -> rel
-        if (auto q = path.find('?'); q != std::string::npos) path.resize(q);
-        if (path.empty()) throw StoreError("store.url '" + url + "' names no database file");
-        return open_sqlite_store(path, options);
-    }
-    if (url.starts_with("mongodb://") || url.starts_with("mongodb+srv://"))
-        return open_mongo_store(options);
-    throw StoreError(
-        "store.url '" + url +
-        "': unknown scheme (use sqlite:///abs/path, sqlite://rel/path or mongodb://host:port/db)");
 }
 
 }  // namespace famigo::docstore

@@ -137,7 +137,9 @@ struct StoreOptions {
 };
 
 // Opens the backend named by options.url's scheme. Throws StoreError on a bad
-// URL, Unavailable when the store cannot be opened.
+// URL, Unavailable when the store cannot be opened. Defined in famigo_docstore
+// (factory.cpp), which links every backend; code that only uses a Store it is
+// handed links famigo_docstore_api.
 std::unique_ptr<Store> open_store(const StoreOptions& options);
 
 }  // namespace famigo::docstore
