@@ -53,7 +53,7 @@ test-asan: setup
 fuzz: setup
 	scripts/test --only fuzz
 
-bench: build
+bench: setup build
 	bench/run
 
 clean:
