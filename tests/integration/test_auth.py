@@ -236,7 +236,7 @@ def test_account_throttle_refuses_even_the_right_password(start, store_url):
 
 def test_success_clears_the_account_counter(start, store_url):
     create_user(store_url, "ann")
-    server = start(auth__max_failures_per_account="3")
+    server = start(auth__max_failures_per_account_address="3")
     for _ in range(2):
         log_in(Client(server), "ann", "nope")
     assert log_in(Client(server), "ann")[0] == 303
@@ -260,7 +260,7 @@ def test_address_throttle_across_usernames(start, store_url):
 
 def test_window_ends_the_lockout(start, store_url):
     create_user(store_url, "ann")
-    server = start(auth__max_failures_per_account="1", auth__throttle_window="1s")
+    server = start(auth__max_failures_per_account_address="1", auth__throttle_window="1s")
     log_in(Client(server), "ann", "nope")
     status, headers, _ = log_in(Client(server), "ann")
     assert status == 429 and headers["Retry-After"] == "1"

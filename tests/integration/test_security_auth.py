@@ -4,8 +4,9 @@ throttle holds under concurrency and hashing is bounded, throttling is per
 (account, address) first so nobody can lock out a named user, the header's
 Log out form works, and every page carries a strict Content-Security-Policy."""
 import concurrent.futures
+import http.client
 import re
-import urllib.request
+import urllib.parse
 
 import pytest
 
@@ -60,3 +61,106 @@ def test_item02_page_cache_flood_keeps_lockouts_and_sessions(start, store_url):
     assert log_in(Client(server), "ann")[0] == 429, "the lock-out survived the flood"
     assert who(bob) == "bob", "the session survived the flood"
 
+
+def burst(server, attempts, headers_of=lambda i: None):
+    """`attempts` login POSTs (username, password) sent at once, each with its
+    own fresh token; returns their statuses and Retry-After values in order."""
+    clients = [Client(server, headers=headers_of(i)) for i in range(len(attempts))]
+    tokens = [login_token(c) for c in clients]
+
+    def post(i):
+        username, password = attempts[i]
+        form = {"csrfmiddlewaretoken": tokens[i], "username": username, "password": password}
+        headers = {**clients[i].headers, "Content-Type": "application/x-www-form-urlencoded",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in clients[i].cookies.items())}
+        # A long timeout: the last of a queued burst waits for all before it.
+        conn = http.client.HTTPConnection(server.host, server.port, timeout=300)
+        try:
+            conn.request("POST", "/accounts/login/", urllib.parse.urlencode(form), headers)
+            response = conn.getresponse()
+            response.read()
+            return response.status, response.headers.get("Retry-After")
+        finally:
+            conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(len(attempts)) as pool:
+        return list(pool.map(post, range(len(attempts))))
+
+
+def test_item03_simultaneous_wrong_passwords_hold_the_limit(start, store_url):
+    create_user(store_url, "ann")
+    server = start(server__workers="16")
+    results = burst(server, [("ann", f"guess{i}") for i in range(40)])
+    statuses = [status for status, _ in results]
+    checked = statuses.count(200)
+    assert checked <= 5, f"{checked} of 40 simultaneous guesses were checked"
+    assert statuses.count(429) == 40 - checked
+    assert all(retry for status, retry in results if status == 429)
+    assert log_in(Client(server), "ann")[0] == 429, "still locked for this address"
+
+
+def peak_rss_kib(server):
+    with open(f"/proc/{server.proc.pid}/status") as status:
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1))
+
+
+def test_item03_concurrent_password_hashing_is_bounded(start, store_url):
+    # 32 MiB per hash, 16 workers: unbounded, 100 logins at once would hash
+    # 16 at a time (512 MiB); bounded by a 64 MiB budget, two at a time.
+    server = start(server__workers="16", security__password_mem_limit="32MiB",
+                   auth__hashing_memory="64MiB", auth__hashing_wait="30s",
+                   auth__max_failures_per_address="1000")
+    before = peak_rss_kib(server)
+    results = burst(server, [(f"nobody{i}", "guess") for i in range(100)])
+    grown_mib = (peak_rss_kib(server) - before) / 1024
+    assert [status for status, _ in results] == [200] * 100, "every attempt waited its turn"
+    assert grown_mib < 64 + 48, f"peak RSS grew {grown_mib:.0f} MiB"
+
+
+def test_item03_a_burst_over_the_hashing_wait_gets_503(start, store_url):
+    server = start(server__workers="16", security__password_ops_limit="3",
+                   security__password_mem_limit="64MiB", auth__hashing_memory="64MiB",
+                   auth__hashing_wait="100ms", auth__max_failures_per_address="1000")
+    results = burst(server, [(f"nobody{i}", "guess") for i in range(16)])
+    busy = [retry for status, retry in results if status == 503]
+    assert busy, "one hashing slot and a 100 ms wait: most of 16 must be turned away"
+    assert all(retry and int(retry) >= 1 for retry in busy)
+    assert all(status in (200, 503) for status, _ in results)
+
+
+def via(address):
+    return {"X-Forwarded-For": address}
+
+
+def test_item04_anyone_cannot_lock_out_a_named_user(start, store_url):
+    create_user(store_url, "ann")
+    server = start(http__trusted_proxies="127.0.0.1")
+    attacker = [log_in(Client(server, headers=via("203.0.113.66")), "ann", f"guess{i}")[0]
+                for i in range(10)]
+    assert attacker[:5] == [200] * 5 and attacker[5:] == [429] * 5, attacker
+    owner = Client(server, headers=via("198.51.100.7"))
+    assert log_in(owner, "ann")[0] == 303, "the owner, from another address, logs in"
+    assert who(owner) == "ann"
+    status, _, _ = log_in(Client(server, headers=via("203.0.113.66")), "ann")
+    assert status == 429, "the attacker's address stays throttled for this account"
+
+
+def test_item04_many_addresses_slow_an_account_down_without_locking_it(start, store_url):
+    import time
+
+    create_user(store_url, "ann")
+    server = start(http__trusted_proxies="127.0.0.1", auth__account_slowdown_after="6",
+                   auth__account_max_delay="4s")
+    for i in range(6):  # a distributed guess: one failure per address
+        assert log_in(Client(server, headers=via(f"203.0.113.{i}")), "ann", "guess")[0] == 200
+    # Over the account's threshold: one attempt per growing delay, from anywhere.
+    assert log_in(Client(server, headers=via("203.0.113.50")), "ann", "guess")[0] == 200
+    status, headers, _ = log_in(Client(server, headers=via("203.0.113.51")), "ann", "guess")
+    assert status == 429 and 1 <= int(headers["Retry-After"]) <= 2
+    time.sleep(int(headers["Retry-After"]) + 0.2)
+    assert log_in(Client(server, headers=via("203.0.113.52")), "ann", "guess")[0] == 200
+    status, headers, _ = log_in(Client(server, headers=via("203.0.113.53")), "ann", "guess")
+    assert status == 429 and 2 <= int(headers["Retry-After"]) <= 4, "the delay grew"
+    time.sleep(int(headers["Retry-After"]) + 0.2)
+    owner = Client(server, headers=via("198.51.100.7"))
+    assert log_in(owner, "ann")[0] == 303, "not a hard lock: the owner gets in after the delay"

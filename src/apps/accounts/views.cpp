@@ -24,9 +24,10 @@ Form login_form() {
 }
 
 std::string lockout_text(std::chrono::seconds wait) {
-    auto minutes = (wait.count() + 59) / 60;
-    return "Too many failed login attempts. Please try again in " + std::to_string(minutes) +
-           (minutes == 1 ? " minute." : " minutes.");
+    auto count = wait.count() < 60 ? wait.count() : (wait.count() + 59) / 60;
+    std::string unit = wait.count() < 60 ? " second" : " minute";
+    return "Too many failed login attempts. Please try again in " + std::to_string(count) + unit +
+           (count == 1 ? "." : "s.");
 }
 
 void render_login(const Site& site, const Auth& auth, http::Request& request,
@@ -70,22 +71,33 @@ void login_view(const Site& site, const Auth& auth, http::Request& request,
     std::string_view username = form.value("username");
     std::string_view address = request.client_address;
     const auto& throttle = auth.throttle();
-    if (auto wait = throttle.locked(username, address)) {
-        // Refused before the password is looked at: a right guess during a
-        // lock-out must not be confirmed.
+    // The attempt is counted before the password is looked at, so simultaneous
+    // guesses cannot slip past the limit; a refused one is never checked (a
+    // right guess while throttled must not be confirmed).
+    if (auto wait = throttle.begin(username, address)) {
         form.add_error("", lockout_text(*wait));
         render_login(site, auth, request, response, form, next, 429);
         response.set_header("Retry-After", std::to_string(wait->count()));
         return;
     }
-    auto user = auth.users().authenticate(username, form.value("password"));
+    std::optional<web::auth::User> user;
+    try {
+        user = auth.users().authenticate(username, form.value("password"));
+    } catch (const web::auth::HashingBusy&) {
+        // Every hashing slot stayed taken: a burst of logins. Not the
+        // client's failure, so the attempt does not count.
+        throttle.abandoned(username, address);
+        form.add_error("", "Too many people are logging in right now. Please try again.");
+        render_login(site, auth, request, response, form, next, 503);
+        response.set_header("Retry-After", "1");
+        return;
+    }
     if (!user) {
-        throttle.record_failure(username, address);
         form.add_error("", std::string(kLoginError));
         render_login(site, auth, request, response, form, next, 200);
         return;
     }
-    throttle.record_success(username);
+    throttle.succeeded(username, address);
     auth.login(request, *user);
     // A new CSRF secret too (Django's rotate_token): one seen before login is worthless after.
     const auto& csrf = *auth.security().csrf;

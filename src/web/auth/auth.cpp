@@ -58,11 +58,12 @@ bool may_block(const http::Request& request) {
 
 Auth::Auth(std::unique_ptr<SessionStore> store, SessionOptions session_options,
            ThrottleOptions throttle_options, cache::Cache& cache, docstore::Store& documents,
-           const security::WebSecurity& security)
+           const security::WebSecurity& security, HashingOptions hashing)
     : store_(std::move(store)),
       sessions_(*store_, security.signer("sessions"), std::move(session_options),
                 session_cookie(security.options)),
-      users_(documents, security.passwords),
+      hashing_gate_(hashing.memory, security.options.password_mem_limit, hashing.wait),
+      users_(documents, security.passwords, &hashing_gate_),
       throttle_(cache, throttle_options),
       security_(security),
       hash_signer_(security.signer("auth.session_hash")) {
@@ -93,8 +94,9 @@ std::unique_ptr<Auth> Auth::from_config(const config::Config& config, docstore::
         store = std::make_unique<DocumentSessionStore>(documents, options.age);
     else
         store = std::make_unique<CacheSessionStore>(cache, options.age);
-    auto auth = std::make_unique<Auth>(std::move(store), std::move(options),
-                                       throttle_options(config), cache, documents, security);
+    auto auth =
+        std::make_unique<Auth>(std::move(store), std::move(options), throttle_options(config),
+                               cache, documents, security, hashing_options(config));
     auth->security_cache_ = std::move(own_cache);
     return auth;
 }

@@ -25,6 +25,7 @@
 
 #include "cache/page/page_options.hpp"
 #include "http/middleware.hpp"
+#include "web/auth/hashing_gate.hpp"
 #include "web/auth/options.hpp"
 #include "web/auth/sessions.hpp"
 #include "web/auth/throttle.hpp"
@@ -41,7 +42,7 @@ class Auth {
   public:
     Auth(std::unique_ptr<SessionStore> store, SessionOptions session_options,
          ThrottleOptions throttle_options, cache::Cache& cache, docstore::Store& documents,
-         const security::WebSecurity& security);
+         const security::WebSecurity& security, HashingOptions hashing = {});
     // Builds the security cache (auth.cache_url) too, and keeps it.
     static std::unique_ptr<Auth> from_config(const config::Config& config,
                                              docstore::Store& documents,
@@ -73,6 +74,7 @@ class Auth {
     const Sessions& sessions() const { return sessions_; }
     const Users& users() const { return users_; }
     const LoginThrottle& throttle() const { return throttle_; }
+    const HashingGate& hashing_gate() const { return hashing_gate_; }
     const security::WebSecurity& security() const { return security_; }
     // The security cache from_config() built (for metrics and logs); null
     // when the cache was given to the constructor.
@@ -94,6 +96,7 @@ class Auth {
     std::unique_ptr<cache::Cache> security_cache_;
     std::unique_ptr<SessionStore> store_;
     Sessions sessions_;
+    HashingGate hashing_gate_;
     Users users_;
     LoginThrottle throttle_;
     const security::WebSecurity& security_;

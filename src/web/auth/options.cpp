@@ -61,15 +61,31 @@ void define_config(config::Schema& schema) {
               "several hosts memcached://h1:11211,... of its own (not cache.url's servers)",
               cache_url})
         .add({"auth.throttle_window", Kind::DurationMs, "15m",
-              "failed logins are counted over this window; a lock-out lasts until it ends",
+              "login attempts are counted over this window, which starts at the first; a "
+              "throttled address waits until it ends",
               at_least_a_second})
-        .add({"auth.max_failures_per_account", Kind::Integer, "5",
-              "failed logins for one username within the window before further attempts get 429",
+        .add({"auth.max_failures_per_account_address", Kind::Integer, "5",
+              "failed logins for one username from one client address within the window before "
+              "that address gets 429 for that username",
               config::positive})
         .add({"auth.max_failures_per_address", Kind::Integer, "20",
               "failed logins from one client address within the window before further attempts "
               "get 429",
-              config::positive});
+              config::positive})
+        .add({"auth.account_slowdown_after", Kind::Integer, "50",
+              "failed logins for one username, from all addresses, within the window before the "
+              "account takes one attempt per growing delay (1s, 2s, 4s...), never a hard lock",
+              config::positive})
+        .add({"auth.account_max_delay", Kind::DurationMs, "1m",
+              "the longest delay between attempts at a slowed-down account", at_least_a_second})
+        .add({"auth.hashing_memory", Kind::Size, "256MiB",
+              "memory password hashing may take at once: simultaneous password checks are this "
+              "divided by security.password_mem_limit (at least one); more wait",
+              config::positive})
+        .add({"auth.hashing_wait", Kind::DurationMs, "3s",
+              "how long a login waits for a password hashing slot before it gets 503 with "
+              "Retry-After",
+              config::not_negative});
 }
 
 std::string security_cache_url(const config::Config& config) {
@@ -88,8 +104,18 @@ SessionOptions session_options(const config::Config& config) {
 ThrottleOptions throttle_options(const config::Config& config) {
     ThrottleOptions options;
     options.window = seconds_of(config, "auth.throttle_window");
-    options.max_failures_per_account = config.integer("auth.max_failures_per_account");
+    options.max_failures_per_account_address =
+        config.integer("auth.max_failures_per_account_address");
     options.max_failures_per_address = config.integer("auth.max_failures_per_address");
+    options.account_slowdown_after = config.integer("auth.account_slowdown_after");
+    options.account_max_delay = seconds_of(config, "auth.account_max_delay");
+    return options;
+}
+
+HashingOptions hashing_options(const config::Config& config) {
+    HashingOptions options;
+    options.memory = std::uint64_t(config.integer("auth.hashing_memory"));
+    options.wait = std::chrono::milliseconds(config.integer("auth.hashing_wait"));
     return options;
 }
 

@@ -1,12 +1,23 @@
-// Login throttling: failed logins are counted in the cache, per account
-// ("login-fail:user:<username in lower case>") and per client address
-// ("login-fail:addr:<address>"), over a fixed window that starts at the first
-// failure (auth.throttle_window). At or over a limit every further attempt is
-// refused, without checking the password, until the window ends; a successful
-// login clears the account's counter (not the address's). Counting is atomic
-// (cache add + incr), so concurrent failures on several hosts sharing
-// memcached are all counted. A username that cannot be a cache key (spaces,
-// control bytes, too long) is counted under a hash of it.
+// Login throttling, after OWASP's guidance: nobody can lock out a named user,
+// and no single source can guess for long. Attempts are counted in the
+// security cache over a fixed window (auth.throttle_window) that starts at a
+// key's first attempt:
+//   per (account, client address)  at auth.max_failures_per_account_address,
+//                                  that address is refused for that account
+//                                  until the window ends
+//   per client address             at auth.max_failures_per_address, the
+//                                  address is refused for every account
+//   per account, every address     past auth.account_slowdown_after, the
+//                                  account takes one attempt per growing
+//                                  delay (1 s, 2 s, 4 s... up to
+//                                  auth.account_max_delay) from anywhere:
+//                                  never a hard lock, so the owner gets in
+// An attempt is counted atomically (cache add + incr) *before* the password
+// is checked, so a burst of simultaneous guesses cannot slip past a limit,
+// also across hosts sharing memcached. A success clears its (account,
+// address) count and gives back its own; an attempt abandoned before the
+// check (hashing busy) gives back all of them. A username that cannot be a
+// cache key (spaces, control bytes, too long) is counted under a hash of it.
 #pragma once
 
 #include <chrono>
@@ -26,27 +37,37 @@ namespace famigo::web::auth {
 
 class LoginThrottle {
   public:
-    // Wall-clock unix seconds; empty: the system clock.
+    // Wall-clock unix milliseconds; empty: the system clock.
     using Clock = std::function<std::int64_t()>;
     LoginThrottle(cache::Cache& cache, ThrottleOptions options, Clock clock = {});
 
-    // When this attempt must be refused: how long until the lock-out ends
-    // (at least a second); nullopt when it may go on.
-    std::optional<std::chrono::seconds> locked(std::string_view username,
-                                               std::string_view address) const;
-    void record_failure(std::string_view username, std::string_view address) const;
-    void record_success(std::string_view username) const;
+    // Takes an attempt at `username` from `address`: nullopt when the
+    // password may be checked (the attempt is then counted as a failure
+    // until succeeded() or abandoned() says otherwise), else how long until
+    // such an attempt may be made (at least a second); nothing is counted.
+    std::optional<std::chrono::seconds> begin(std::string_view username,
+                                              std::string_view address) const;
+    // The password was right: the (account, address) count is cleared and
+    // the attempt no longer counts for the address or the account.
+    void succeeded(std::string_view username, std::string_view address) const;
+    // The password was never checked: the attempt no longer counts.
+    void abandoned(std::string_view username, std::string_view address) const;
 
     // The counters' cache keys (for tests and operators clearing a lock-out).
     static std::string account_key(std::string_view username);
     static std::string address_key(std::string_view address);
+    static std::string pair_key(std::string_view username, std::string_view address);
 
     const ThrottleOptions& options() const { return options_; }
 
   private:
-    void count(const std::string& key) const;
+    struct Keys;
+    std::uint64_t count(const std::string& key) const;
+    void give_back(const std::string& key) const;
     std::chrono::seconds remaining(const std::string& key) const;
-    std::int64_t now() const;
+    std::optional<std::chrono::seconds> slow_down(const Keys& keys,
+                                                  std::uint64_t earlier_attempts) const;
+    std::int64_t now_ms() const;
 
     cache::Cache& cache_;
     ThrottleOptions options_;

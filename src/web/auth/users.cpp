@@ -27,8 +27,9 @@ std::optional<std::string> username_problem(std::string_view username) {
     return std::nullopt;
 }
 
-Users::Users(docstore::Store& store, const security::PasswordHasher& hasher)
-    : store_(store), hasher_(hasher) {}
+Users::Users(docstore::Store& store, const security::PasswordHasher& hasher,
+             const HashingGate* gate)
+    : store_(store), hasher_(hasher), gate_(gate) {}
 
 User Users::create(std::string_view username, std::string_view email, std::string_view password,
                    bool is_staff) const {
@@ -65,6 +66,9 @@ std::optional<User> Users::get(const std::string& id) const {
 std::optional<User> Users::authenticate(std::string_view username,
                                         std::string_view password) const {
     auto user = find_by_username(username);
+    // Held through the verification and a re-hash: each holds the hash's memory.
+    std::optional<HashingGate::Slot> slot;
+    if (gate_) slot.emplace(*gate_);
     if (!user) {
         std::call_once(dummy_once_,
                        [this] { dummy_hash_ = hasher_.hash("famigo-dummy-password"); });

@@ -17,6 +17,7 @@
 
 #include "docstore/model.hpp"
 #include "docstore/store.hpp"
+#include "web/auth/hashing_gate.hpp"
 #include "web/security/passwords.hpp"
 
 namespace famigo::web::auth {
@@ -60,7 +61,9 @@ std::optional<std::string> username_problem(std::string_view username);
 
 class Users {
   public:
-    Users(docstore::Store& store, const security::PasswordHasher& hasher);
+    // With a gate, authenticate() hashes only within one of its slots.
+    Users(docstore::Store& store, const security::PasswordHasher& hasher,
+          const HashingGate* gate = nullptr);
 
     // Throws docstore::ValidationError (bad username or email) or DuplicateKey.
     User create(std::string_view username, std::string_view email, std::string_view password,
@@ -71,7 +74,7 @@ class Users {
     std::optional<User> get(const std::string& id) const;
     // The active user whose password this is (upgrading its hash), or nullopt.
     // An unknown username costs one password hash too, so timing does not tell
-    // which usernames exist.
+    // which usernames exist. Throws HashingBusy when the gate has no slot.
     std::optional<User> authenticate(std::string_view username, std::string_view password) const;
     void record_login(User& user) const;
 
@@ -82,6 +85,7 @@ class Users {
 
     docstore::Store& store_;
     const security::PasswordHasher& hasher_;
+    const HashingGate* gate_;
     // Verified against when the username is unknown; made at the first such login.
     mutable std::once_flag dummy_once_;
     mutable std::string dummy_hash_;
