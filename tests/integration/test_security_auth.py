@@ -164,3 +164,25 @@ def test_item04_many_addresses_slow_an_account_down_without_locking_it(start, st
     time.sleep(int(headers["Retry-After"]) + 0.2)
     owner = Client(server, headers=via("198.51.100.7"))
     assert log_in(owner, "ann")[0] == 303, "not a hard lock: the owner gets in after the delay"
+
+
+def header_logout_form(page):
+    match = re.search(r'<form method="post" action="/accounts/logout/"[^>]*>(.*?)</form>', page, re.S)
+    assert match, "a logged-in page has the header's Log out form"
+    return match.group(1)
+
+
+def test_item06_header_log_out_form_logs_out(start, store_url):
+    create_user(store_url, "ann")
+    client = Client(start())
+    assert log_in(client, "ann")[0] == 303
+    status, _, page = client.request("GET", "/")  # any page but the login form
+    assert status == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"',
+                      header_logout_form(page))
+    assert token, "the Log out form carries the CSRF token"
+    status, headers, _ = client.request("POST", "/accounts/logout/",
+                                        {"csrfmiddlewaretoken": token.group(1)})
+    assert status == 303 and headers["Location"] == "/"
+    assert who(client) is None
+

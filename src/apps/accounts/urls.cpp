@@ -4,6 +4,7 @@
 #include "apps/site/site.hpp"
 #include "http/router.hpp"
 #include "web/auth/auth.hpp"
+#include "web/security/csrf.hpp"
 
 namespace famigo::apps::accounts {
 
@@ -21,8 +22,12 @@ void add_routes(Site& site, const web::auth::Auth& auth) {
         },
         http::Execution::Pool, http::kPost);
     site.context_processors.push_back(
-        [&auth](const http::Request& request, web::tmpl::Json& context) {
+        [&auth](const http::Request& request, http::Response& response, web::tmpl::Json& context) {
             context["user"] = auth.user_context(request);
+            // base.html's Log out button posts a form: logged-in pages (never
+            // shared: they vary on the session cookie) carry the CSRF token.
+            if (context["user"]["is_authenticated"] == true && !context.contains("csrf_token"))
+                context["csrf_token"] = auth.security().csrf->token(request, response);
         });
 }
 

@@ -19,7 +19,7 @@ void Site::render(const http::Request& request, http::Response& response, std::s
     if (!context.contains("messages"))
         context["messages"] =
             web::security::Messages::to_context(security.messages->consume(request, response));
-    for (const auto& processor : context_processors) processor(request, context);
+    for (const auto& processor : context_processors) processor(request, response, context);
     response.text(status, templates->render(std::string(name), context),
                   "text/html; charset=utf-8");
 }

@@ -41,8 +41,10 @@ struct WebSecurity;
 
 namespace famigo::apps {
 
-// Adds request-dependent values to every page's context (e.g. "user").
-using ContextProcessor = std::function<void(const http::Request&, web::tmpl::Json& context)>;
+// Adds request-dependent values to every page's context (e.g. "user"). The
+// response is there for values that need a cookie (a CSRF token).
+using ContextProcessor =
+    std::function<void(const http::Request&, http::Response&, web::tmpl::Json& context)>;
 
 struct Site {
     const config::Config& config;

@@ -159,8 +159,26 @@ TEST_F(AccountsTest, PagesGetTheUser) {
     ASSERT_EQ(site.context_processors.size(), 1u);
     web::tmpl::Json context;
     req.reset();
-    site.context_processors[0](req, context);
+    http::Response response;
+    site.context_processors[0](req, response, context);
     EXPECT_EQ(context["user"]["is_authenticated"], false);
+    EXPECT_FALSE(context.contains("csrf_token")) << "anonymous pages stay shareable";
+}
+
+TEST_F(AccountsTest, LoggedInPagesLogOutFormHasTheToken) {
+    auth->users().create("ann", "", "pw-pw-pw");
+    auto in = call(http::Method::Post, "login", "", "username=ann&password=pw-pw-pw");
+    std::string cookies = cookie_pair(in, "sessionid") + "; " + cookie_pair(in, "csrftoken");
+    req.reset();
+    req.add_header("Cookie", cookies);
+    req.route = router.find("login");  // a pool route: the user may be loaded
+    http::Response page;
+    site.render(req, page, "404.html", web::tmpl::Json::object());
+    auto form = page.body.find("action=\"/accounts/logout/\"");
+    ASSERT_NE(form, std::string::npos) << page.body;
+    auto end = page.body.find("</form>", form);
+    EXPECT_NE(page.body.substr(form, end - form).find("name=\"csrfmiddlewaretoken\""),
+              std::string::npos);
 }
 
 TEST_F(AccountsTest, UsersCollectionHasUniqueUsernames) {
