@@ -186,3 +186,21 @@ def test_item06_header_log_out_form_logs_out(start, store_url):
     assert status == 303 and headers["Location"] == "/"
     assert who(client) is None
 
+
+STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+              "form-action 'self'; frame-ancestors 'none'")
+
+
+def test_item13_strict_content_security_policy_on_every_answer(start, store_url):
+    server = start()
+    for path in ("/", "/", "/accounts/login/", "/browse/", "/api/v1/apps", "/nope/",
+                 "/static/css/site.css"):
+        status, headers, _ = server.get(path)
+        assert headers["Content-Security-Policy"] == STRICT_CSP, (path, status)
+    custom = start(security__content_security_policy="default-src 'self' https://cdn.example")
+    _, headers, _ = custom.get("/accounts/login/")
+    assert headers["Content-Security-Policy"] == "default-src 'self' https://cdn.example"
+    off = start(security__content_security_policy="")
+    _, headers, _ = off.get("/accounts/login/")
+    assert "Content-Security-Policy" not in headers

@@ -16,7 +16,8 @@ SecurityHeadersMiddleware::SecurityHeadersMiddleware(const SecurityOptions& opti
       redirect_exempt_(options.ssl_redirect_exempt),
       x_frame_options_(options.x_frame_options),
       referrer_policy_(options.referrer_policy),
-      opener_policy_(options.cross_origin_opener_policy) {
+      opener_policy_(options.cross_origin_opener_policy),
+      content_security_policy_(options.content_security_policy) {
     if (options.hsts_seconds > 0) {
         hsts_ = "max-age=" + std::to_string(options.hsts_seconds);
         if (options.hsts_include_subdomains) hsts_ += "; includeSubDomains";
@@ -50,6 +51,7 @@ void SecurityHeadersMiddleware::after(http::Request& request, http::Response& re
     set_unless_present(response, "X-Frame-Options", x_frame_options_);
     set_unless_present(response, "Referrer-Policy", referrer_policy_);
     set_unless_present(response, "Cross-Origin-Opener-Policy", opener_policy_);
+    set_unless_present(response, "Content-Security-Policy", content_security_policy_);
 }
 
 }  // namespace famigo::web::security

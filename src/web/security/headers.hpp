@@ -2,9 +2,9 @@
 // security.ssl_redirect is on (request.secure is believed only from trusted
 // proxies, see http::ProxyMiddleware), and adds Strict-Transport-Security (over
 // https only, as browsers ignore it on http), X-Content-Type-Options: nosniff,
-// X-Frame-Options, Referrer-Policy and Cross-Origin-Opener-Policy to every
-// answer. Header values are computed once at start; a view that set one of
-// these headers itself keeps its own value.
+// X-Frame-Options, Referrer-Policy, Cross-Origin-Opener-Policy and
+// Content-Security-Policy (security.content_security_policy) to every answer. Header values are
+// computed once at start; a view that set one of these headers itself keeps its own value.
 #pragma once
 
 #include <string>
@@ -30,6 +30,7 @@ class SecurityHeadersMiddleware : public http::Middleware {
     std::string x_frame_options_;
     std::string referrer_policy_;
     std::string opener_policy_;
+    std::string content_security_policy_;
 };
 
 }  // namespace famigo::web::security

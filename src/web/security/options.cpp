@@ -83,6 +83,11 @@ void define_config(config::Schema& schema) {
               "X-Frame-Options header value (DENY or SAMEORIGIN); empty sends none", header_text})
         .add({"security.cross_origin_opener_policy", Kind::String, "same-origin",
               "Cross-Origin-Opener-Policy header value; empty sends none", header_text})
+        .add({"security.content_security_policy", Kind::String, std::string(kStrictCsp),
+              "Content-Security-Policy header value; the default allows only this site's own "
+              "scripts, styles, images and fonts, no inline script or style, no framing; empty "
+              "sends none",
+              header_text})
         .add({"security.csrf_trusted_origins", Kind::StringList, "",
               "origins allowed to POST besides the request's own host, e.g. "
               "https://m.example.com or https://*.example.com",
@@ -134,6 +139,7 @@ SecurityOptions security_options(const config::Config& config) {
     o.referrer_policy = config.str("security.referrer_policy");
     o.x_frame_options = config.str("security.x_frame_options");
     o.cross_origin_opener_policy = config.str("security.cross_origin_opener_policy");
+    o.content_security_policy = config.str("security.content_security_policy");
     o.csrf_trusted_origins = config.list("security.csrf_trusted_origins");
     o.csrf_exempt_routes = config.list("security.csrf_exempt_routes");
     o.csrf_cookie_secure = config.boolean("security.csrf_cookie_secure");

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/config.hpp"
@@ -20,6 +21,13 @@ struct FormLimits {
     std::size_t max_upload_bytes = 10485760;  // bytes of all files together
 };
 
+// The default Content-Security-Policy: the site loads everything from itself
+// (no CDN, no other origin) and has no inline script, handler or style.
+inline constexpr std::string_view kStrictCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
 struct SecurityOptions {
     std::string secret_key;
     bool secret_key_generated = false;  // made up at start because the key was empty
@@ -32,6 +40,7 @@ struct SecurityOptions {
     std::string referrer_policy = "same-origin";   // empty: no header
     std::string x_frame_options = "DENY";
     std::string cross_origin_opener_policy = "same-origin";
+    std::string content_security_policy{kStrictCsp};  // empty: no header
 
     std::vector<std::string>
         csrf_trusted_origins;  // "https://x.example.com", "https://*.example.com"
