@@ -62,6 +62,14 @@ def test_item02_page_cache_flood_keeps_lockouts_and_sessions(start, store_url):
     assert who(bob) == "bob", "the session survived the flood"
 
 
+def test_item02_memcached_pages_with_an_in_process_security_cache_warn(start):
+    # A dead memcached is only misses: the server starts and says what it found.
+    server = start(cache__url="memcached://127.0.0.1:9")
+    assert "auth.cache_url is an in-process cache while cache.url is memcached" in server.log()
+    quiet = start()
+    assert "auth.cache_url is an in-process" not in quiet.log()
+
+
 def burst(server, attempts, headers_of=lambda i: None):
     """`attempts` login POSTs (username, password) sent at once, each with its
     own fresh token; returns their statuses and Retry-After values in order."""

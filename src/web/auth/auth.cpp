@@ -2,6 +2,7 @@
 
 #include "cache/factory.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/strings.hpp"
 #include "http/router.hpp"
 #include "web/security/crypto.hpp"
@@ -87,6 +88,13 @@ std::unique_ptr<Auth> Auth::from_config(const config::Config& config, docstore::
         throw ConfigError("config key 'auth.cache_url' (from " + config.origin("auth.cache_url") +
                           "): " + e.what());
     }
+    // A memcached page cache means several hosts; an in-process security cache
+    // then keeps sessions and throttle counts per host.
+    if (config.str("cache.url").starts_with("memcached://") && !own_cache->blocking())
+        log::warn(
+            "auth.cache_url is an in-process cache while cache.url is memcached: with several "
+            "hosts, sessions and login throttling are per host; give auth.cache_url a memcached "
+            "pool of its own");
     cache::Cache& cache = *own_cache;
     SessionOptions options = session_options(config);
     std::unique_ptr<SessionStore> store;
