@@ -8,24 +8,9 @@ import http.client
 import re
 import urllib.parse
 
-import pytest
-
-from test_auth import FAST_HASH, PASSWORD, SECRET, Client, create_user, log_in, login_token, who
-
-
-@pytest.fixture
-def store_url(tmp_path):
-    return f"sqlite://{tmp_path / 'auth.db'}"
-
-
-@pytest.fixture
-def start(famigo_server, store_url):
-    def start_with(**settings):
-        merged = {"store.url": store_url, "security.secret_key": SECRET, **FAST_HASH}
-        merged.update({key.replace("__", "."): value for key, value in settings.items()})
-        return famigo_server(merged)
-
-    return start_with
+# The fixtures `start` (a server on the test's store, fast hashing) and
+# `store_url` are test_auth's.
+from test_auth import Client, create_user, log_in, login_token, start, store_url, who  # noqa: F401
 
 
 def metric(server, name):
