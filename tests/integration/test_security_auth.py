@@ -153,7 +153,9 @@ def test_item04_many_addresses_slow_an_account_down_without_locking_it(start, st
     time.sleep(int(headers["Retry-After"]) + 0.2)
     assert log_in(Client(server, headers=via("203.0.113.52")), "ann", "guess")[0] == 200
     status, headers, _ = log_in(Client(server, headers=via("203.0.113.53")), "ann", "guess")
-    assert status == 429 and 2 <= int(headers["Retry-After"]) <= 4, "the delay grew"
+    # 2 s after the last attempt let through (the growth itself, to the
+    # millisecond, is throttle_test's): at most 2 s left, however slow the machine.
+    assert status == 429 and 1 <= int(headers["Retry-After"]) <= 2
     time.sleep(int(headers["Retry-After"]) + 0.2)
     owner = Client(server, headers=via("198.51.100.7"))
     assert log_in(owner, "ann")[0] == 303, "not a hard lock: the owner gets in after the delay"
