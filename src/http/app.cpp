@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "core/log.hpp"
+#include "http/errors.hpp"
 
 namespace famigo::http {
 
@@ -15,6 +16,44 @@ Router::Match App::route(Request& request) const {
 void App::error_page(int status, Response& response) {
     std::string body = std::to_string(status) + " " + std::string(reason_phrase(status)) + "\n";
     response.text(status, body);
+}
+
+void App::log_unhandled(const Request& request, std::string_view what) {
+    std::string message = "unhandled error in ";
+    message += request.route ? request.route->name : std::string("middleware");
+    message += " (request ";
+    message += request.request_id;
+    message += "): ";
+    message += what;
+    log::error(message);
+}
+
+void App::default_error_answer(const Request& request, Response& response,
+                               std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const HttpError& e) {
+        error_page(e.status(), response);
+        if (e.retry_after) response.set_header("Retry-After", std::to_string(*e.retry_after));
+    } catch (const std::exception& e) {
+        log_unhandled(request, e.what());
+        error_page(500, response);
+    } catch (...) {
+        log_unhandled(request, "an exception that is not a std::exception");
+        error_page(500, response);
+    }
+}
+
+void App::answer_error(Request& request, Response& response, std::exception_ptr error) const {
+    response.reset();
+    if (!error_handler_) return default_error_answer(request, response, error);
+    try {
+        error_handler_(request, response, error);
+    } catch (const std::exception& e) {  // the error page itself failed: a plain one
+        log::error(std::string("error handler failed: ") + e.what());
+        response.reset();
+        default_error_answer(request, response, error);
+    }
 }
 
 bool App::answer_inline(const Router::Match&, Request& request, Response& response) const {
@@ -36,10 +75,8 @@ bool App::answer_inline(const Router::Match&, Request& request, Response& respon
                 break;
             }
         }
-    } catch (const std::exception& e) {
-        log::error(std::string("middleware failed on the I/O thread: ") + e.what());
-        response.reset();
-        error_page(500, response);
+    } catch (...) {
+        answer_error(request, response, std::current_exception());
         answered = true;
         run_after = request.middleware_entered;
     }
@@ -72,16 +109,8 @@ void App::handle(const Router::Match& match, Request& request, Response& respons
                 error_page(404, response);
             }
         }
-    } catch (const std::exception& e) {
-        std::string message = "unhandled error in ";
-        message += match.route ? match.route->name : std::string("middleware");
-        message += " (request ";
-        message += request.request_id;
-        message += "): ";
-        message += e.what();
-        log::error(message);
-        response.reset();
-        error_page(500, response);
+    } catch (...) {
+        answer_error(request, response, std::current_exception());
     }
     for (size_t i = entered; i-- > 0;) {
         try {
