@@ -45,7 +45,12 @@ void install_debug_routes(http::Router& router, PageCache& page_cache) {
                                '.');
                    response.text(200, body, "text/html; charset=utf-8");
                });
-    page_cache.cache_route("debug-cache-page");
+    // Test-only: the whole query string is the key (the tests vary it freely).
+    page_cache.cache_route("debug-cache-page", std::nullopt, "pages",
+                           [](std::string_view query, std::string& canonical) {
+                               canonical.assign(query);
+                               return true;
+                           });
     router.add(
         "debug-cache-fills", "/_debug/cache/fills",
         [state](http::Request&, http::Response& response) {

@@ -13,6 +13,7 @@ namespace famigo::cache {
 // One lookup's findings. Kept in thread-local objects and reused, so the hit
 // path allocates nothing once the strings have grown.
 struct PageCache::Lookup {
+    std::string query;     // the route's canonical form of the query string
     std::string identity;  // of the page: the base identity, or a variant's
     std::string base_identity;
     std::string base_key;
@@ -47,6 +48,11 @@ std::int64_t system_ms() {
 
 }  // namespace
 
+bool ignore_query(std::string_view, std::string& canonical) {
+    canonical.clear();
+    return true;
+}
+
 PageCache::PageCache(Cache& cache, PageCacheOptions options)
     : options_(std::move(options)),
       clock_(options_.clock_ms ? options_.clock_ms : system_ms),
@@ -58,13 +64,14 @@ PageCache::PageCache(Cache& cache, PageCacheOptions options)
 PageCache::~PageCache() = default;
 
 void PageCache::cache_route(const std::string& route_name,
-                            std::optional<std::chrono::milliseconds> ttl,
-                            const std::string& space) {
+                            std::optional<std::chrono::milliseconds> ttl, const std::string& space,
+                            QueryKey query_key) {
     if (!valid_namespace(space))
         throw ConfigError("page cache namespace '" + space +
                           "' must be 1-64 letters, digits, "
                           "'-', '_' or '.'");
-    routes_[route_name] = RoutePolicy{ttl.value_or(options_.default_ttl), &space_named(space)};
+    routes_[route_name] =
+        RoutePolicy{ttl.value_or(options_.default_ttl), &space_named(space), std::move(query_key)};
 }
 
 PageNamespace& PageCache::space_named(std::string_view name) {
@@ -93,26 +100,31 @@ const PageCache::RoutePolicy* PageCache::eligible(const http::Request& request) 
     return &it->second;
 }
 
-void PageCache::lookup(const http::Request& request, const RoutePolicy& policy, Lookup& out) {
+bool PageCache::lookup(const http::Request& request, const RoutePolicy& policy, Lookup& out) {
     out.policy = &policy;
-    page_identity(request, out.base_identity);
+    out.page = nullptr;
+    out.query.clear();
+    if (!request.query.empty() &&
+        (!policy.query_key || !policy.query_key(request.query, out.query)))
+        return false;
+    page_identity(request, out.query, out.base_identity);
     page_key(policy.space->name, out.base_identity, out.base_key);
     auto found = store_->find(out.base_key, *policy.space);
     out.generation = found.generation;
-    out.page = nullptr;
     out.key = out.base_key;
     out.identity = out.base_identity;
     const PageRecord* record = found.record.get();
-    if (!record || record->identity != out.base_identity) return;  // a miss, or a hash collision
+    if (!record || record->identity != out.base_identity) return true;  // a miss, or a collision
     if (record->kind == PageRecord::Kind::Page) {
         out.page = std::move(found.record);
-        return;
+        return true;
     }
     variant_identity(request, out.base_identity, record->vary, out.identity);
     variant_key(out.base_key, out.identity, out.key);
     auto page = store_->find_record(out.key);
     if (page && page->kind == PageRecord::Kind::Page && page->identity == out.identity)
         out.page = std::move(page);
+    return true;
 }
 
 PageCache::Freshness PageCache::freshness(const Lookup& look, std::int64_t now) const {
@@ -149,7 +161,7 @@ bool PageCache::answer_inline(http::Request& request, http::Response& response) 
     const RoutePolicy* policy = eligible(request);
     if (!policy) return false;
     Lookup& look = tl_inline_lookup;
-    lookup(request, *policy, look);
+    if (!lookup(request, *policy, look)) return false;
     Freshness state = freshness(look, now());
     if (state == Freshness::Fresh) {
         respond(*look.page, request, response);
@@ -185,9 +197,8 @@ bool PageCache::before(http::Request& request, http::Response& response) {
     Pending& p = tl_pending;
     abandon(p);
     const RoutePolicy* policy = eligible(request);
-    if (!policy) return false;
+    if (!policy || !lookup(request, *policy, p.look)) return false;
     p.request = &request;
-    lookup(request, *policy, p.look);
     const std::int64_t t = now();
     Freshness state = freshness(p.look, t);
     if (state == Freshness::Fresh) {

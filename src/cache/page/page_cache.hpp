@@ -5,8 +5,12 @@
 //  - Opt-in per route: cache_route("app-detail", 10min, "apps") (or the
 //    page_cache.routes config key). A view may shorten or cancel caching with
 //    Cache-Control max-age / private / no-store on its response.
-//  - The key covers host, path, query and the request headers the cached
-//    response names in Vary (a marker under the URL's key lists them).
+//  - The key covers host, path, the route's canonical query (see QueryKey)
+//    and the request headers the cached response names in Vary (a marker
+//    under the URL's key lists them). A request with a query string is only
+//    cached when its route says which parameters it reads: otherwise every
+//    made-up query string would be a new page, and a flood of them would
+//    evict everything else.
 //  - Only 200 answers without Set-Cookie, to anonymous requests (see
 //    AnonymousRule), are stored; the ETag is computed once at fill and
 //    If-None-Match gets 304.
@@ -23,6 +27,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,16 +54,27 @@ struct PageCacheCounters {
     std::atomic<std::uint64_t> store_failures{0};  // pages the backend did not keep
 };
 
+// The canonical form of a route's query string for the cache key: only the
+// parameters its view reads, each once, in one order. Writes it into
+// `canonical` (reused) and returns true; false when the query is not cacheable
+// (malformed: the view answers it with a 400). Unknown parameters are left out,
+// so they cannot make new pages.
+using QueryKey = std::function<bool(std::string_view query, std::string& canonical)>;
+// For routes whose views read no query parameter: every query string is the
+// same page as none.
+bool ignore_query(std::string_view query, std::string& canonical);
+
 class PageCache : public http::Middleware {
   public:
     PageCache(Cache& cache, PageCacheOptions options);
     ~PageCache() override;
 
     // Caches the pages of the named route; ttl unset: page_cache.default_ttl.
+    // Without a query_key, requests with a query string are not cached.
     // Throws famigo::ConfigError for a bad namespace name.
     void cache_route(const std::string& route_name,
                      std::optional<std::chrono::milliseconds> ttl = std::nullopt,
-                     const std::string& space = "pages");
+                     const std::string& space = "pages", QueryKey query_key = {});
     // Makes every page of the namespace stale at once (one cache write).
     void invalidate(std::string_view space);
 
@@ -77,12 +93,14 @@ class PageCache : public http::Middleware {
     struct RoutePolicy {
         std::chrono::milliseconds ttl;
         PageNamespace* space;
+        QueryKey query_key;
     };
     enum class Freshness { Missing, Fresh, Stale, Expired };
 
     const RoutePolicy* eligible(const http::Request& request) const;
     PageNamespace& space_named(std::string_view name);
-    void lookup(const http::Request& request, const RoutePolicy& policy, Lookup& out);
+    // False when the request's query string is not cacheable on this route.
+    bool lookup(const http::Request& request, const RoutePolicy& policy, Lookup& out);
     Freshness freshness(const Lookup& look, std::int64_t now) const;
     bool usable_on_error(const PageRecord& page, std::int64_t now) const;
     void respond(const PageRecord& page, const http::Request& request, http::Response& response);

@@ -5,13 +5,13 @@
 
 namespace famigo::cache {
 
-void page_identity(const http::Request& request, std::string& out) {
+void page_identity(const http::Request& request, std::string_view query, std::string& out) {
     out.assign(request.host());
     out += ' ';
     out.append(request.path);
-    if (!request.query.empty()) {
+    if (!query.empty()) {
         out += '?';
-        out.append(request.query);
+        out.append(query);
     }
 }
 

@@ -15,8 +15,9 @@
 
 namespace famigo::cache {
 
-// "host path?query" into `out` (reused: no allocation once it has grown).
-void page_identity(const http::Request& request, std::string& out);
+// "host path?query" into `out` (reused: no allocation once it has grown);
+// `query` is the route's canonical form of the request's query string.
+void page_identity(const http::Request& request, std::string_view query, std::string& out);
 // The identity of one variant: the base identity followed by each Vary header's value.
 void variant_identity(const http::Request& request, std::string_view base_identity,
                       const std::vector<std::string>& vary, std::string& out);

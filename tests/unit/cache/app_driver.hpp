@@ -65,4 +65,11 @@ inline Exchange send(const http::App& app, std::string target, Headers headers =
     return out;
 }
 
+// A page-cache QueryKey for test views that echo their whole query string:
+// the query as sent is the key.
+inline bool whole_query_key(std::string_view query, std::string& canonical) {
+    canonical.assign(query);
+    return true;
+}
+
 }  // namespace famigo::testing

@@ -32,7 +32,7 @@ struct Host {
             response.text(200, "run " + std::to_string(++runs) + " " + std::string(request.query),
                           "text/html");
         });
-        page_cache->cache_route("page", 60s, "apps");
+        page_cache->cache_route("page", 60s, "apps", testing::whole_query_key);
         app.use(page_cache);
     }
     testing::Exchange get(std::string target) { return send(app, std::move(target)); }

@@ -13,6 +13,7 @@
 
 #include "app_driver.hpp"
 #include "cache/memory/memory_cache.hpp"
+#include "core/strings.hpp"
 
 namespace famigo::cache {
 namespace {
@@ -41,7 +42,12 @@ class PageCacheTest : public ::testing::Test {
             ++runs_;
             response.text(200, "other");
         });
-        page_cache_->cache_route("page");
+        // The query is the key as sent, except that "bad" is not cacheable.
+        page_cache_->cache_route("page", std::nullopt, "pages",
+                                 [](std::string_view query, std::string& canonical) {
+                                     return testing::whole_query_key(query, canonical) &&
+                                            query != "bad";
+                                 });
         app_->use(page_cache_);
     }
 
@@ -112,6 +118,49 @@ TEST_F(PageCacheTest, KeyCoversHostPathAndQuery) {
     send(*app_, "/page?x=1", {}, http::Method::Get, "other.example.com");
     get("/page?x=1");
     EXPECT_EQ(runs_, 3);
+}
+
+TEST_F(PageCacheTest, QueryStringsAreNotCachedOnRoutesWithoutAQueryKey) {
+    page_cache_->cache_route("other");
+    for (int i = 0; i < 3; ++i) get("/other?x=" + std::to_string(i));
+    EXPECT_EQ(runs_, 3);
+    EXPECT_EQ(page_cache_->counters().fills, 0u);
+    get("/other");
+    get("/other");
+    EXPECT_EQ(runs_, 4);
+    EXPECT_EQ(page_cache_->counters().fills, 1u);
+}
+
+TEST_F(PageCacheTest, IgnoreQueryServesEveryQueryStringFromThePlainPage) {
+    page_cache_->cache_route("other", std::nullopt, "pages", ignore_query);
+    get("/other");
+    for (int i = 0; i < 50; ++i) get("/other?junk=" + std::to_string(i));
+    EXPECT_EQ(runs_, 1);
+    EXPECT_EQ(page_cache_->counters().fills, 1u);
+}
+
+TEST_F(PageCacheTest, CanonicalQueryKeysShareOnePageAndRefuseUncacheableQueries) {
+    // A key that keeps only "a", as a view that reads only "a" would.
+    page_cache_->cache_route("other", std::nullopt, "pages",
+                             [](std::string_view query, std::string& canonical) {
+                                 canonical.clear();
+                                 for (auto part : strings::split(query, '&'))
+                                     if (part.starts_with("a=")) canonical.assign(part);
+                                 return query.find('%') == std::string_view::npos;
+                             });
+    get("/other?a=1&b=2");
+    get("/other?b=3&a=1");
+    get("/other?a=1&zzz=9");
+    EXPECT_EQ(runs_, 1);
+    get("/other?a=2");
+    EXPECT_EQ(runs_, 2);
+    get("/other?a=%zz");  // not cacheable: runs every time, never stored
+    get("/other?a=%zz");
+    EXPECT_EQ(runs_, 4);
+    EXPECT_EQ(page_cache_->counters().fills, 2u);
+    get("/page?bad");
+    get("/page?bad");
+    EXPECT_EQ(runs_, 6);
 }
 
 TEST_F(PageCacheTest, RequestsWithCookiesOrAuthorizationAreNeverServedOrFilled) {

@@ -24,10 +24,10 @@ http::Request request_for(std::string_view host, std::string_view path, std::str
 
 TEST(PageRules, IdentityCoversHostPathAndQuery) {
     std::string a, b, c, d;
-    page_identity(request_for("example.com", "/app/x/", ""), a);
-    page_identity(request_for("example.com", "/app/x/", "page=2"), b);
-    page_identity(request_for("other.com", "/app/x/", ""), c);
-    page_identity(request_for("example.com", "/app/y/", ""), d);
+    page_identity(request_for("example.com", "/app/x/", ""), "", a);
+    page_identity(request_for("example.com", "/app/x/", "page=2"), "page=2", b);
+    page_identity(request_for("other.com", "/app/x/", ""), "", c);
+    page_identity(request_for("example.com", "/app/y/", ""), "", d);
     EXPECT_EQ(a, "example.com /app/x/");
     EXPECT_EQ(b, "example.com /app/x/?page=2");
     std::string ka, kb, kc, kd;
