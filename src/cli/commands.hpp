@@ -31,9 +31,6 @@ int cmd_restore(int argc, char** argv, char** envp);
 int cmd_import(int argc, char** argv, char** envp);
 int cmd_editorial(int argc, char** argv, char** envp);
 
-// Every product model `famigo migrate` knows (apps add theirs in db_commands.cpp).
-void register_models(docstore::ModelRegistry& registry);
-
 int main(int argc, char** argv, char** envp);
 
 }  // namespace famigo::cli

@@ -4,8 +4,7 @@
 
 #include <iostream>
 
-#include "apps/accounts/models.hpp"
-#include "apps/catalog/catalog.hpp"
+#include "apps/installed.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "core/strings.hpp"
@@ -119,7 +118,7 @@ int cmd_migrate(int argc, char** argv, char** envp) {
     config::Config config = load_config(args, envp);
     args.finish();
     docstore::ModelRegistry registry;
-    register_models(registry);
+    apps::register_models(registry);
     if (samples) docstore::samples::register_samples(registry);
     auto store = open(config);
     docstore::migrate(*store, registry, &std::cout);
@@ -151,12 +150,6 @@ int cmd_restore(int argc, char** argv, char** envp) {
     store->restore(positional[0], progress_printer("restore"), force);
     std::cout << "restored " << positional[0] << "\n";
     return 0;
-}
-
-void register_models(docstore::ModelRegistry& registry) {
-    // Product apps register their models here as they arrive.
-    apps::catalog::register_models(registry);
-    apps::accounts::register_models(registry);  // users
 }
 
 }  // namespace famigo::cli

@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <iostream>
 
-#include "apps/catalog/app.hpp"
-#include "apps/catalog/catalog.hpp"
 #include "apps/catalog/editorial.hpp"
 #include "apps/catalog/importer.hpp"
+#include "apps/catalog/models.hpp"
+#include "apps/installed.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "docstore/config.hpp"
@@ -72,7 +72,7 @@ void print_stats(std::ostream& out, const catalog::FileStats& stats, std::string
 std::unique_ptr<docstore::Store> open_catalog_store(const config::Config& config) {
     auto store = docstore::open_store(docstore::store_options(config));
     docstore::ModelRegistry registry;
-    register_models(registry);
+    apps::register_models(registry);
     docstore::migrate(*store, registry);
     return store;
 }

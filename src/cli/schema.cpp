@@ -1,6 +1,6 @@
 #include "cli/schema.hpp"
 
-#include "apps/catalog/views.hpp"
+#include "apps/installed.hpp"
 #include "assets/options.hpp"
 #include "cache/factory.hpp"
 #include "docstore/config.hpp"
@@ -25,7 +25,7 @@ config::Schema full_schema() {
     web::tmpl::define_config(schema);
     web::security::define_config(schema);
     web::auth::define_config(schema);
-    apps::catalog::define_config(schema);
+    apps::define_config(schema);  // every installed app's keys
     return schema;
 }
 

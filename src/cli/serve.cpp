@@ -2,10 +2,7 @@
 #include <iostream>
 #include <memory>
 
-#include "apps/accounts/urls.hpp"
-#include "apps/catalog/catalog.hpp"
-#include "apps/catalog/views.hpp"
-#include "apps/site/site.hpp"
+#include "apps/installed.hpp"
 #include "assets/static_files.hpp"
 #include "cache/debug_routes.hpp"
 #include "cache/factory.hpp"
@@ -21,6 +18,7 @@
 #include "docstore/store.hpp"
 #include "http/app.hpp"
 #include "http/middlewares.hpp"
+#include "http/query_check.hpp"
 #include "http/server.hpp"
 #include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
@@ -77,7 +75,7 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // An unreachable store must not stop the server: /readyz reports it, and
     // `famigo migrate` (run at deploy) creates the indexes.
     docstore::ModelRegistry models;
-    register_models(models);  // every product app's (cli/db_commands.cpp)
+    apps::register_models(models);  // every installed app's (src/apps/installed.cpp)
     try {
         docstore::migrate(*store, models);
     } catch (const docstore::Unavailable& e) {
@@ -100,7 +98,12 @@ int cmd_serve(int argc, char** argv, char** envp) {
             static_files.serve(request, response);
         },
         http::Execution::Inline);
-    // The product apps share one Site: templates, store, cache, security, router.
+    // auth: sessions, users, login throttling (see docs/auth.md), used by the
+    // accounts app's login/logout pages and the `user` template variable.
+    // Its security cache (auth.cache_url) is its own: page traffic cannot evict it.
+    auto auth = web::auth::Auth::from_config(config, *store, security);
+    log::info("auth: sessions and login throttling in " + auth->security_cache()->describe());
+    // The product apps share one Site: templates, store, cache, security, auth, router.
     apps::Site site{config,
                     *store,
                     models,
@@ -108,21 +111,20 @@ int cmd_serve(int argc, char** argv, char** envp) {
                     *page_cache,
                     static_files,
                     security,
+                    *auth,
                     app.router(),
                     apps::make_template_engine(config, app.router(), static_files, *cache),
                     {}};
-    // auth: sessions, users, login throttling (see docs/auth.md); the accounts
-    // app's login/logout pages and the `user` template variable.
-    // Its security cache (auth.cache_url) is its own: page traffic cannot evict it.
-    auto auth = web::auth::Auth::from_config(config, *store, security);
-    log::info("auth: sessions and login throttling in " + auth->security_cache()->describe());
-    apps::accounts::add_routes(site, *auth);
 
     app.set_not_found([&site](http::Request& request, http::Response& response) {
         site.not_found(request, response);
     });
-    apps::catalog::Catalog catalog(site);
-    catalog.install();
+    // The one place errors become answers: the friendly page, or the API's JSON error.
+    app.set_error_handler(
+        [&site](const http::Request& request, http::Response& response, std::exception_ptr error) {
+            site.answer_error(request, response, error);
+        });
+    std::vector<apps::Running> running_apps = apps::install(site);
 
     if (config.boolean("debug.test_routes")) {
         log::warn("debug.test_routes is on: /_debug/ routes are served");
@@ -147,6 +149,8 @@ int cmd_serve(int argc, char** argv, char** envp) {
     // Security headers (and the https redirect) once the Host is known good;
     // CSRF after them, so its 403s carry the headers too.
     app.use(security.headers_middleware);
+    // A malformed query string is a 400 on every route, before any cache or view reads it.
+    app.use(std::make_shared<http::QueryCheckMiddleware>());
     app.use(security.csrf_middleware);
     // Last, so pages are only cached and served for requests every check above
     // accepted; its after() runs first and sees the view's own answer.

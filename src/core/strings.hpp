@@ -18,6 +18,9 @@ constexpr char ascii_lower(char c) {
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view text, std::string_view prefix);
 std::string to_lower(std::string_view s);
+// Characters (code points) of UTF-8 text, as people and HTML's maxlength count
+// them: continuation bytes are not counted.
+std::size_t utf8_length(std::string_view s);
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
 // True if the comma-separated list `s` contains `token`, compared case-insensitively.

@@ -138,6 +138,40 @@ def start_server(tmp_path, settings, extra_args=(), env=None):
     return Server(proc, "127.0.0.1", port, log_path, access_log)
 
 
+def famigo(*args, check=True):
+    """Runs a famigo subcommand from the repo root; asserts exit 0 unless check=False."""
+    result = subprocess.run([str(FAMIGO), *args], capture_output=True, text=True, timeout=300,
+                            cwd=ROOT)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+# Reviewers' fields for three apps: head-soccer, minecraft-pocket-edition, candy-crush-saga.
+EDITORIAL = [
+    {"source_id": "ios:487119327", "approved": True,
+     "descriptors": {"ads": "no", "in_app_purchases": "yes"},
+     "review": {"cool": "Quick <b>two-button</b> matches.", "drool": "Ads & upsells."}},
+    {"source_id": "ios:479516143", "approved": True, "descriptors": {"ads": "no", "in_app_purchases": "no"}},
+    {"source_id": "ios:553834731", "descriptors": {"ads": "yes", "in_app_purchases": "yes"}},
+]
+
+
+@pytest.fixture(scope="session")
+def catalog_db(tmp_path_factory):
+    """A store with the whole demo catalog and EDITORIAL applied, imported once per run.
+    Tests must not write to it (start a server on a copy for that)."""
+    if not FAMIGO.exists():
+        pytest.fail(f"{FAMIGO} is not built")
+    db = tmp_path_factory.mktemp("catalog") / "catalog.db"
+    famigo("import", "--quiet", "--set", f"store.url=sqlite:///{db}", str(ROOT / "data"))
+    editorial = db.parent / "editorial.json"
+    editorial.write_text(__import__("json").dumps(EDITORIAL))
+    result = famigo("editorial", "--set", f"store.url=sqlite:///{db}", str(editorial))
+    assert "3 entries, 3 updated, 0 unchanged, 0 not in the catalog" in result.stdout
+    return db
+
+
 @pytest.fixture
 def famigo_server(tmp_path):
     servers = []

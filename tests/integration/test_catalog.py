@@ -17,37 +17,10 @@ import urllib.parse
 
 import pytest
 
-from conftest import FAMIGO, ROOT, start_server
+from conftest import EDITORIAL, FAMIGO, ROOT, famigo, start_server
 
-EDITORIAL = [  # head-soccer, minecraft-pocket-edition, candy-crush-saga
-    {"source_id": "ios:487119327", "approved": True,
-     "descriptors": {"ads": "no", "in_app_purchases": "yes"},
-     "review": {"cool": "Quick <b>two-button</b> matches.", "drool": "Ads & upsells."}},
-    {"source_id": "ios:479516143", "approved": True, "descriptors": {"ads": "no", "in_app_purchases": "no"}},
-    {"source_id": "ios:553834731", "descriptors": {"ads": "yes", "in_app_purchases": "yes"}},
-]
 ALL_PARAMS = {"platform", "age", "price", "category", "no_ads", "no_iap", "approved", "q", "sort",
               "page", "per_page"}
-
-
-def famigo(*args, check=True):
-    result = subprocess.run([str(FAMIGO), *args], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
-
-
-@pytest.fixture(scope="module")
-def catalog_db(tmp_path_factory):
-    if not FAMIGO.exists():
-        pytest.fail(f"{FAMIGO} is not built")
-    db = tmp_path_factory.mktemp("catalog") / "catalog.db"
-    famigo("import", "--quiet", "--set", f"store.url=sqlite:///{db}", str(ROOT / "data"))
-    editorial = db.parent / "editorial.json"
-    editorial.write_text(json.dumps(EDITORIAL))
-    result = famigo("editorial", "--set", f"store.url=sqlite:///{db}", str(editorial))
-    assert "3 entries, 3 updated, 0 unchanged, 0 not in the catalog" in result.stdout
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@
 
 namespace famigo::apps::accounts {
 
-void add_routes(Site& site, const web::auth::Auth& auth) {
+Running install(Site& site) {
+    const web::auth::Auth& auth = site.auth;
     site.router.add(
         "login", "/accounts/login/",
         [&site, &auth](http::Request& request, http::Response& response) {
@@ -29,6 +30,7 @@ void add_routes(Site& site, const web::auth::Auth& auth) {
             if (context["user"]["is_authenticated"] == true && !context.contains("csrf_token"))
                 context["csrf_token"] = auth.security().csrf->token(request, response);
         });
+    return nullptr;  // nothing of its own to keep running
 }
 
 }  // namespace famigo::apps::accounts

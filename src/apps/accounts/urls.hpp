@@ -6,17 +6,12 @@
 //   POST     /accounts/logout/  views.hpp: logout_view
 #pragma once
 
-namespace famigo::web::auth {
-class Auth;
-}
-
-namespace famigo::apps {
-struct Site;
-}
+#include "apps/site/site.hpp"
 
 namespace famigo::apps::accounts {
 
-// `site` and `auth` must outlive the router (serve builds both before the server).
-void add_routes(Site& site, const web::auth::Auth& auth);
+// Adds the routes and the context processor (site.auth does the work). The
+// Site must outlive the router (serve builds it before the server).
+Running install(Site& site);
 
 }  // namespace famigo::apps::accounts

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "apps/catalog/app.hpp"
 #include "apps/catalog/generation.hpp"
+#include "apps/catalog/models.hpp"
 #include "docstore/errors.hpp"
 #include "docstore/update.hpp"
 #include "docstore/value.hpp"

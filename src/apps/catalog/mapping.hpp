@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "apps/catalog/app.hpp"
+#include "apps/catalog/models.hpp"
 
 namespace famigo::apps::catalog {
 

@@ -1,6 +1,4 @@
-#include "apps/catalog/catalog.hpp"
-
-#include "apps/catalog/app.hpp"
+#include "apps/catalog/models.hpp"
 
 namespace famigo::apps::catalog {
 

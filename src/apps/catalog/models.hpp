@@ -1,4 +1,4 @@
-// The catalog's App: one store listing (a Google Play or App Store entry) with
+// The catalog's documents. App: one store listing (a Google Play or App Store entry) with
 // the store's metadata and Famigo's editorial fields (age band, content
 // descriptors, the two-part "cool"/"drool" review, the APProved badge).
 //
@@ -138,5 +138,8 @@ struct App {
 };
 
 #pragma GCC diagnostic pop
+
+// Registers the catalog's models (App) with a store's registry.
+void register_models(docstore::ModelRegistry& registry);
 
 }  // namespace famigo::apps::catalog

@@ -1,6 +1,6 @@
 #include "apps/catalog/openapi.hpp"
 
-#include "apps/catalog/app.hpp"
+#include "apps/catalog/models.hpp"
 #include "apps/catalog/query.hpp"
 
 namespace famigo::apps::catalog {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/catalog/app.hpp"
+#include "apps/catalog/models.hpp"
 
 namespace famigo::apps::catalog {
 

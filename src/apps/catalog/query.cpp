@@ -2,8 +2,9 @@
 
 #include <charconv>
 
-#include "apps/catalog/app.hpp"
 #include "apps/catalog/mapping.hpp"
+#include "apps/catalog/models.hpp"
+#include "core/strings.hpp"
 #include "docstore/value.hpp"
 #include "web/security/form_data.hpp"
 
@@ -78,6 +79,23 @@ void append_param(std::string& out, std::string_view name, std::string_view valu
 
 constexpr std::size_t kMaxPrefix = 100;
 
+// A title prefix (q, term), counted in characters as the form's maxlength and
+// the OpenAPI maxLength count them.
+const std::string& prefix_text(std::string_view name, const std::string& value) {
+    if (strings::utf8_length(value) > kMaxPrefix)
+        throw BadParameter(std::string(name), "'" + std::string(name) + "' is longer than " +
+                                                  std::to_string(kMaxPrefix) + " characters");
+    return value;
+}
+
+web::security::FormData parse_query(std::string_view query_string) {
+    try {
+        return web::security::parse_urlencoded(query_string, web::security::FormLimits{});
+    } catch (const web::security::BadForm& e) {
+        throw BadParameter("", std::string("malformed query string: ") + e.what());
+    }
+}
+
 }  // namespace
 
 // Rows leave the trailing bounds and defaults out where they have none.
@@ -111,12 +129,7 @@ const std::vector<ParameterSpec>& listing_parameters() {
 #pragma GCC diagnostic pop
 
 ListingQuery parse_listing_query(std::string_view query_string) {
-    web::security::FormData params;
-    try {
-        params = web::security::parse_urlencoded(query_string, web::security::FormLimits{});
-    } catch (const web::security::BadForm& e) {
-        throw BadParameter("", std::string("malformed query string: ") + e.what());
-    }
+    web::security::FormData params = parse_query(query_string);
     ListingQuery query;
     for (const auto& [name, value] : params.fields()) {
         if (value.empty()) continue;  // an empty form field means "any"
@@ -140,9 +153,7 @@ ListingQuery parse_listing_query(std::string_view query_string) {
         else if (name == "approved")
             query.approved = boolean(name, value);
         else if (name == "q") {
-            if (value.size() > kMaxPrefix)
-                throw BadParameter(name, "'q' is longer than 100 characters");
-            query.q = value;
+            query.q = prefix_text(name, value);
         } else if (name == "sort")
             query.sort = pick(name, value, kSorts);
         else if (name == "page")
@@ -167,6 +178,43 @@ std::string ListingQuery::query_string(std::int64_t for_page) const {
     if (per_page != 20) append_param(out, "per_page", std::to_string(per_page));
     if (for_page != 1) append_param(out, "page", std::to_string(for_page));
     return out;
+}
+
+std::string parse_term(std::string_view query_string) {
+    auto params = parse_query(query_string);
+    return prefix_text("term", std::string(params.get("term").value_or("")));
+}
+
+bool listing_cache_query(std::string_view query_string, std::string& canonical) {
+    try {
+        ListingQuery query = parse_listing_query(query_string);
+        canonical = query.query_string(query.page);
+        return true;
+    } catch (const BadParameter&) {
+        return false;  // the view answers 400; nothing is stored
+    }
+}
+
+bool page_cache_query(std::string_view query_string, std::string& canonical) {
+    try {
+        std::int64_t page = parse_listing_query(query_string).page;
+        canonical.clear();
+        if (page != 1) append_param(canonical, "page", std::to_string(page));
+        return true;
+    } catch (const BadParameter&) {
+        return false;
+    }
+}
+
+bool term_cache_query(std::string_view query_string, std::string& canonical) {
+    try {
+        std::string term = parse_term(query_string);
+        canonical.clear();
+        append_param(canonical, "term", term);
+        return true;
+    } catch (const BadParameter&) {
+        return false;
+    }
 }
 
 docstore::Filter listing_filter(const ListingQuery& query) {

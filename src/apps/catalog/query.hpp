@@ -9,20 +9,17 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
 #include "docstore/filter.hpp"
+#include "http/errors.hpp"
 
 namespace famigo::apps::catalog {
 
-// A query parameter with a value the catalog does not accept (HTTP 400).
-class BadParameter : public Error {
+// A query parameter with a value the catalog does not accept: a 400 that
+// names the parameter (the API's {"error": {"code": "bad_parameter", ...}}).
+class BadParameter : public http::BadRequest {
   public:
     BadParameter(std::string field, const std::string& message)
-        : Error(message), field_(std::move(field)) {}
-    const std::string& field() const { return field_; }
-
-  private:
-    std::string field_;
+        : BadRequest(message, std::move(field), "bad_parameter") {}
 };
 
 // One accepted query parameter, described for people and for OpenAPI.
@@ -61,6 +58,17 @@ inline constexpr std::int64_t kMaxPerPage = 100;
 // Throws BadParameter naming the first bad field; unknown parameters are
 // ignored (utm_*, cache busters), as browsers and proxies add them.
 ListingQuery parse_listing_query(std::string_view query_string);
+
+// The term of /autocomplete/?term= (at most 100 characters); throws BadParameter.
+std::string parse_term(std::string_view query_string);
+
+// Page-cache keys (cache::QueryKey) of the catalog's routes: the canonical
+// query of what the view reads — a listing's filters, sort and page; a
+// collection's page; the autocomplete's term. Unknown parameters are left out,
+// so they make no new pages; false (not cached) when the view answers 400.
+bool listing_cache_query(std::string_view query_string, std::string& canonical);
+bool page_cache_query(std::string_view query_string, std::string& canonical);
+bool term_cache_query(std::string_view query_string, std::string& canonical);
 
 docstore::Filter listing_filter(const ListingQuery& query);
 std::string listing_order(const ListingQuery& query);

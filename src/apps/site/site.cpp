@@ -4,6 +4,10 @@
 
 #include "assets/static_files.hpp"
 #include "cache/fragments/template_fragments.hpp"
+#include "core/log.hpp"
+#include "docstore/errors.hpp"
+#include "http/app.hpp"
+#include "http/errors.hpp"
 #include "web/security/messages.hpp"
 #include "web/security/web_security.hpp"
 #include "web/template/config.hpp"
@@ -38,10 +42,77 @@ void json_error(http::Response& response, int status, std::string_view code,
     json_answer(response, status, {{"error", error}});
 }
 
+namespace {
+
+// Seconds an API client or a browser is asked to wait while the store is down.
+constexpr int kStoreRetryAfter = 5;
+
+std::string_view error_title(int status) {
+    switch (status) {
+        case 400:
+            return "That request didn't work";
+        case 403:
+            return "That isn't allowed";
+        case 404:
+            return "We couldn't find that page";
+        case 405:
+            return "That isn't allowed here";
+        case 413:
+            return "That was too much to send";
+        case 429:
+            return "Too many tries";
+        case 503:
+            return "We'll be right back";
+        default:
+            return "Something went wrong on our side";
+    }
+}
+
+// Every error as the HttpError it is answered with: domain errors mapped once.
+http::HttpError as_http_error(const http::Request& request, std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const http::HttpError& e) {
+        return e;
+    } catch (const docstore::ValidationError& e) {
+        return http::HttpError(400, "invalid", e.what(), e.field());
+    } catch (const docstore::Unavailable& e) {
+        log::warn("store unavailable (request " + std::string(request.request_id) +
+                  "): " + e.what());
+        http::HttpError unavailable(503, "unavailable",
+                                    "The site's data is unreachable for a moment; please try "
+                                    "again shortly.");
+        unavailable.retry_after = kStoreRetryAfter;
+        return unavailable;
+    } catch (const std::exception& e) {
+        http::App::log_unhandled(request, e.what());
+    } catch (...) {
+        http::App::log_unhandled(request, "an exception that is not a std::exception");
+    }
+    return http::HttpError(500, "internal", "The error is logged and we will look into it.");
+}
+
+}  // namespace
+
+void Site::answer_error(const http::Request& request, http::Response& response,
+                        std::exception_ptr error) const {
+    http::HttpError e = as_http_error(request, error);
+    if (request.path.starts_with("/api/")) {  // API clients get the API's error shape
+        json_error(response, e.status(), e.code(), e.what(), e.field());
+    } else if (e.status() == 404) {
+        render(request, response, "404.html", web::tmpl::Json::object(), 404);
+    } else {
+        web::tmpl::Json context = {
+            {"status", e.status()}, {"title", error_title(e.status())}, {"message", e.what()}};
+        render(request, response, "error.html", std::move(context), e.status());
+    }
+    if (e.retry_after) response.set_header("Retry-After", std::to_string(*e.retry_after));
+}
+
 void Site::not_found(const http::Request& request, http::Response& response) const {
-    if (request.path.starts_with("/api/"))  // API clients get the API's error shape
-        return json_error(response, 404, "not_found", "no such API endpoint");
-    render(request, response, "404.html", web::tmpl::Json::object(), 404);
+    answer_error(request, response,
+                 std::make_exception_ptr(http::NotFound(
+                     request.path.starts_with("/api/") ? "no such API endpoint" : "no such page")));
 }
 
 std::shared_ptr<const web::tmpl::Engine> make_template_engine(

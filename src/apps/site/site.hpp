@@ -1,10 +1,12 @@
 // What every product app (catalog, accounts, ...) is given at start-up: the
 // store, the cache, the template engine, the security helpers and the router,
-// plus the few helpers views share (render a page, a friendly 404). `serve`
-// builds one Site after the components it points to and before the server
-// starts; apps keep a reference to it (it outlives the server).
+// plus the few helpers views share (render a page, a friendly 404) and the one
+// error handler that turns what views throw into answers. `serve` builds one
+// Site after the components it points to and before the server starts; apps
+// keep a reference to it (it outlives the server).
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -37,9 +39,16 @@ class Engine;
 namespace web::security {
 struct WebSecurity;
 }
+namespace web::auth {
+class Auth;
+}
 }  // namespace famigo
 
 namespace famigo::apps {
+
+// What an installed app keeps alive while the server runs (its views, caches,
+// background threads); serve destroys it before the Site.
+using Running = std::shared_ptr<void>;
 
 // Adds request-dependent values to every page's context (e.g. "user"). The
 // response is there for values that need a cookie (a CSRF token).
@@ -54,6 +63,7 @@ struct Site {
     cache::PageCache& page_cache;
     const assets::StaticFiles& static_files;
     const web::security::WebSecurity& security;
+    const web::auth::Auth& auth;  // sessions, users, login throttling
     http::Router& router;
     std::shared_ptr<const web::tmpl::Engine> templates;
     std::vector<ContextProcessor> context_processors;
@@ -64,6 +74,15 @@ struct Site {
                 web::tmpl::Json context, int status = 200) const;
     // The friendly 404 page (templates/404.html).
     void not_found(const http::Request& request, http::Response& response) const;
+
+    // The App's error handler (http::App::set_error_handler): the one place
+    // that maps errors to answers. An http::HttpError keeps its status, code
+    // and field; a docstore::ValidationError is a 400 naming the field; an
+    // unreachable store a 503 with Retry-After; anything else a logged 500
+    // that shows no internals. Under /api/ the answer is the API's JSON error,
+    // elsewhere the friendly page (404.html, or error.html).
+    void answer_error(const http::Request& request, http::Response& response,
+                      std::exception_ptr error) const;
 };
 
 // JSON answers for APIs: the body with invalid UTF-8 replaced (never a throw),

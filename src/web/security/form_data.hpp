@@ -13,19 +13,17 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "http/errors.hpp"
 #include "http/request.hpp"
 #include "web/security/options.hpp"
 
 namespace famigo::web::security {
 
-class BadForm : public Error {
+// status() is 400, or 413 for a limit on bytes. Views let it propagate: the
+// App's error handler answers it.
+class BadForm : public http::HttpError {
   public:
-    BadForm(int status, const std::string& message) : Error(message), status_(status) {}
-    int status() const { return status_; }  // 400, or 413 for a limit on bytes
-
-  private:
-    int status_;
+    BadForm(int status, const std::string& message) : HttpError(status, "bad_form", message) {}
 };
 
 struct UploadedFile {

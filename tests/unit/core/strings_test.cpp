@@ -37,3 +37,11 @@ TEST(Strings, TokenLists) {
     ASSERT_EQ(parts.size(), 3u);
     EXPECT_EQ(parts[1], "");
 }
+
+TEST(Strings, Utf8LengthCountsCharactersNotBytes) {
+    EXPECT_EQ(utf8_length(""), 0u);
+    EXPECT_EQ(utf8_length("abc"), 3u);
+    EXPECT_EQ(utf8_length("\xC3\xA9t\xC3\xA9"), 3u);  // "été"
+    EXPECT_EQ(utf8_length("\xF0\x9F\x8E\xAE"), 1u);   // one emoji, four bytes
+    EXPECT_EQ(utf8_length(std::string(51 * 2, 'x')), 102u);
+}

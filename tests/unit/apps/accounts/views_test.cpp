@@ -58,7 +58,7 @@ class AccountsTest : public ::testing::Test {
             router.add(name, std::string("/") + name + "/", [](http::Request&, http::Response&) {});
         register_models(models);
         docstore::migrate(*store, models);
-        add_routes(site, *auth);
+        install(site);
     }
     ~AccountsTest() override {
         std::error_code ignored;
@@ -102,13 +102,15 @@ class AccountsTest : public ::testing::Test {
     assets::StaticFiles static_files{assets::asset_options(config)};
     web::security::WebSecurity security{security_options()};
     http::Router router;
-    Site site{config,   *store,     models,
-              *cache,   page_cache, static_files,
-              security, router,     make_template_engine(config, router, static_files, *cache),
-              {}};
     std::unique_ptr<web::auth::Auth> auth = std::make_unique<web::auth::Auth>(
         std::make_unique<web::auth::CacheSessionStore>(*cache, std::chrono::seconds(3600)),
         web::auth::SessionOptions{}, web::auth::ThrottleOptions{}, *cache, *store, security);
+    Site site{config,     *store,
+              models,     *cache,
+              page_cache, static_files,
+              security,   *auth,
+              router,     make_template_engine(config, router, static_files, *cache),
+              {}};
     http::Request req;
     std::string path, req_body;
 };

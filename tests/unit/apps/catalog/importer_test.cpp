@@ -5,7 +5,6 @@
 #include <fstream>
 #include <random>
 
-#include "apps/catalog/catalog.hpp"
 #include "docstore/objects.hpp"
 
 using namespace famigo::apps::catalog;
