@@ -56,13 +56,8 @@ void login_view(const Site& site, const Auth& auth, http::Request& request,
         render_login(site, auth, request, response, form, next, 200);
         return;
     }
-    security::FormData data;
-    try {
-        data = security::parse_form(request, auth.security().options.form_limits);
-    } catch (const security::BadForm& e) {
-        response.text(e.status(), std::string(e.what()) + "\n");
-        return;
-    }
+    // A malformed or oversized body throws BadForm: the Site's error handler answers it.
+    security::FormData data = security::parse_form(request, auth.security().options.form_limits);
     next = std::string(data.get("next").value_or(""));
     if (!form.validate(data)) {
         render_login(site, auth, request, response, form, next, 200);
