@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "core/error.hpp"
 
 using namespace famigo::web::security;
@@ -43,13 +46,90 @@ TEST(CookieHeader, FindCookieTakesTheFirstAcrossHeaders) {
     EXPECT_EQ(find_cookie(request, "A"), std::nullopt);  // names are case-sensitive
 }
 
-TEST(CookieHeader, SurvivesRandomBytes) {
-    std::string junk;
-    for (int i = 0; i < 5000; ++i) {
-        junk += char((i * 7919) % 256);
-        (void)parse_cookie_header(junk);
+// Invariants of any parse, whatever the bytes: every pair is a view into the
+// header, in header order, one per ';'-separated piece at most; a name is never
+// empty, never holds ';' or '=', never starts or ends with blanks; a value never
+// holds ';'; parsing is deterministic; find_cookie agrees with the first pair of
+// each name.
+void expect_parse_invariants(std::string_view header) {
+    auto pairs = parse_cookie_header(header);
+    ASSERT_EQ(pairs, parse_cookie_header(header));
+    std::size_t pieces = 1 + std::size_t(std::count(header.begin(), header.end(), ';'));
+    ASSERT_LE(pairs.size(), pieces);
+    const char* previous_end = header.data();
+    Request request;
+    request.add_header("Cookie", header);
+    for (const auto& [name, value] : pairs) {
+        ASSERT_GE(name.data(), previous_end) << "pairs out of header order";
+        ASSERT_LE(value.data() + value.size(), header.data() + header.size());
+        ASSERT_GE(value.data(), name.data() + name.size()) << "value before its name";
+        previous_end = value.data() + value.size();
+        ASSERT_FALSE(name.empty());
+        ASSERT_EQ(name.find_first_of(";="), std::string_view::npos) << name;
+        ASSERT_NE(name.front(), ' ');
+        ASSERT_NE(name.back(), ' ');
+        ASSERT_NE(name.front(), '\t');
+        ASSERT_NE(name.back(), '\t');
+        ASSERT_EQ(value.find(';'), std::string_view::npos) << value;
+        auto first = std::find_if(pairs.begin(), pairs.end(),
+                                  [&](const CookiePair& p) { return p.first == name; });
+        ASSERT_EQ(find_cookie(request, name), first->second);
     }
-    SUCCEED();
+}
+
+TEST(CookieHeader, RandomBytesKeepTheParseInvariants) {
+    std::mt19937 random(20261203);
+    std::uniform_int_distribution<int> byte(0, 255), length(0, 64);
+    for (int round = 0; round < 3000; ++round) {
+        std::string header;
+        for (int n = length(random); n > 0; --n) {
+            int b = byte(random);
+            // Half the bytes from the characters that give a header its shape.
+            if (b % 2 == 0) b = " ;=\"\ta"[std::size_t(b / 2) % 6];
+            header += char(b);
+        }
+        SCOPED_TRACE(::testing::PrintToString(header));
+        expect_parse_invariants(header);
+    }
+}
+
+// Valid cookies (token names, cookie-octet values, optionally quoted) joined as
+// a browser sends them parse back exactly, also with junk pieces between them.
+TEST(CookieHeader, GeneratedValidHeadersRoundTrip) {
+    std::mt19937 random(7);
+    std::string token_chars, octets;
+    for (int c = 0x21; c < 0x7F; ++c) {
+        if (is_cookie_name(std::string(1, char(c)))) token_chars += char(c);
+        if (is_cookie_value(std::string(1, char(c)))) octets += char(c);
+    }
+    ASSERT_EQ(token_chars.find_first_of(";= "), std::string::npos);
+    auto pick = [&](const std::string& from, int min, int max) {
+        std::string out;
+        for (int n = std::uniform_int_distribution<int>(min, max)(random); n > 0; --n)
+            out += from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
+        return out;
+    };
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<std::pair<std::string, std::string>> cookies;
+        std::string header;
+        for (int n = std::uniform_int_distribution<int>(1, 6)(random); n > 0; --n) {
+            cookies.emplace_back(pick(token_chars, 1, 12), pick(octets, 0, 24));
+            bool quoted = random() % 4 == 0;
+            bool junk = random() % 4 == 0;  // a piece with no '=' is skipped
+            if (!header.empty()) header += random() % 2 ? "; " : ";";
+            if (junk) header += "junk piece;";
+            header += cookies.back().first + "=" +
+                      (quoted ? "\"" + cookies.back().second + "\"" : cookies.back().second);
+        }
+        SCOPED_TRACE(header);
+        auto pairs = parse_cookie_header(header);
+        ASSERT_EQ(pairs.size(), cookies.size());
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            EXPECT_EQ(pairs[i].first, cookies[i].first);
+            EXPECT_EQ(pairs[i].second, cookies[i].second);
+        }
+        expect_parse_invariants(header);
+    }
 }
 
 TEST(SetCookie, DefaultsAreSecureByDefault) {
