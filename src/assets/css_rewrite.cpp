@@ -4,8 +4,8 @@
 
 #include "assets/digest.hpp"
 #include "assets/path_safety.hpp"
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
-#include "http/router.hpp"
 
 namespace famigo::assets {
 namespace {
@@ -148,7 +148,7 @@ std::optional<std::string> reference_target(std::string_view css_name, std::stri
     if (path.empty() || path.back() == '/') return std::nullopt;
 
     std::string decoded;
-    if (!http::percent_decode(path, decoded)) return std::nullopt;
+    if (!encoding::percent_decode(path, decoded)) return std::nullopt;
 
     std::vector<std::string_view> segments;
     std::string_view rest(decoded);

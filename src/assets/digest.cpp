@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
 namespace famigo::assets {
@@ -13,13 +14,7 @@ std::string content_hash_hex(std::string_view bytes) {
     unsigned char digest[crypto_generichash_BYTES];
     crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(bytes.data()),
                        bytes.size(), nullptr, 0);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out(sizeof digest * 2, '0');
-    for (size_t i = 0; i < sizeof digest; ++i) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 15];
-    }
-    return out;
+    return encoding::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string fingerprinted_name(std::string_view logical_name, std::string_view hash_hex) {

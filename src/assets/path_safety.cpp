@@ -1,7 +1,7 @@
 #include "assets/path_safety.hpp"
 
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
-#include "http/router.hpp"
 
 namespace famigo::assets {
 namespace {
@@ -74,7 +74,7 @@ std::optional<std::string> decode_safe_raw_path(std::string_view raw_path) {
             return std::nullopt;
     }
     std::string decoded;
-    if (!http::percent_decode(raw_path, decoded)) return std::nullopt;
+    if (!encoding::percent_decode(raw_path, decoded)) return std::nullopt;
     std::string_view name(decoded);
     if (name.empty() || name.front() != '/') return std::nullopt;
     name.remove_prefix(1);

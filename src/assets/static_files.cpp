@@ -21,6 +21,7 @@
 #include "assets/file_io.hpp"
 #include "assets/mime.hpp"
 #include "assets/path_safety.hpp"
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -115,18 +116,7 @@ std::optional<std::string> read_exactly(int fd, size_t size) {
 }
 
 void append_url_encoded(std::string& out, std::string_view name) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    for (unsigned char c : name) {
-        bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-        if (safe) {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
+    encoding::append_percent_encoded(out, name, "/");
 }
 
 // "opaque" with its quotes. Filled by copy: GCC 12 warns falsely (-Wrestrict)

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/encoding.hpp"
+
 namespace famigo::cache {
 namespace {
 
@@ -55,13 +57,7 @@ std::uint64_t hash64(std::string_view bytes, std::uint64_t seed) {
 }
 
 void append_hex64(std::string& out, std::uint64_t value) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    char buf[16];
-    for (int i = 15; i >= 0; --i) {
-        buf[i] = kDigits[value & 0xf];
-        value >>= 4;
-    }
-    out.append(buf, 16);
+    encoding::append_hex_number(out, value, 16);
 }
 
 }  // namespace famigo::cache

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "apps/installed.hpp"
+#include "apps/site/debug_form.hpp"
 #include "assets/static_files.hpp"
 #include "cache/debug_routes.hpp"
 #include "cache/factory.hpp"
@@ -24,7 +25,6 @@
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
 #include "web/auth/auth.hpp"
-#include "web/security/debug_form.hpp"
 #include "web/security/web_security.hpp"
 
 namespace famigo::cli {
@@ -129,7 +129,7 @@ int cmd_serve(int argc, char** argv, char** envp) {
     if (config.boolean("debug.test_routes")) {
         log::warn("debug.test_routes is on: /_debug/ routes are served");
         ops::install_debug_routes(app.router());
-        web::security::install_debug_form(app.router(), security);
+        apps::install_debug_form(app.router(), security);
         cache::install_debug_routes(app.router(), *page_cache);
     }
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
 namespace famigo::log {
@@ -42,7 +43,6 @@ Level parse_level(std::string_view name) {
 }
 
 void append_json_escaped(std::string& out, std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
     for (unsigned char c : text) {
         switch (c) {
             case '"':
@@ -62,9 +62,8 @@ void append_json_escaped(std::string& out, std::string_view text) {
                 break;
             default:
                 if (c < 0x20 || c == 0x7f) {
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 15];
+                    out += "\\u";
+                    encoding::append_hex_number(out, c, 4);
                 } else {
                     out += char(c);
                 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <vector>
 
+#include "core/encoding.hpp"
 #include "docstore/errors.hpp"
 
 namespace famigo::docstore {
@@ -23,13 +24,7 @@ std::string sha256_file(const std::filesystem::path& path) {
     }
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&state, digest);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned char byte : digest) {
-        out += hex[byte >> 4];
-        out += hex[byte & 15];
-    }
-    return out;
+    return encoding::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 void write_checksum(const std::filesystem::path& file) {

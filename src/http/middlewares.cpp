@@ -3,6 +3,7 @@
 #include <chrono>
 #include <random>
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/strings.hpp"
@@ -100,12 +101,13 @@ void RequestIdMiddleware::assign(Request& request) {
             }
         }
     }
-    static constexpr char hex[] = "0123456789abcdef";
     std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
     auto& buf = request.request_id_storage;
-    for (int i = 0; i < 8; ++i) buf[size_t(i)] = hex[(prefix_ >> (28 - 4 * i)) & 15];
+    for (int i = 0; i < 8; ++i)
+        buf[size_t(i)] = encoding::hex_digit(unsigned(prefix_ >> (28 - 4 * i)));
     buf[8] = '-';
-    for (int i = 0; i < 12; ++i) buf[size_t(9 + i)] = hex[(n >> (44 - 4 * i)) & 15];
+    for (int i = 0; i < 12; ++i)
+        buf[size_t(9 + i)] = encoding::hex_digit(unsigned(n >> (44 - 4 * i)));
     request.request_id = std::string_view(buf.data(), 21);
 }
 

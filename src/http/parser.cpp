@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
 
 namespace famigo::http {
@@ -267,11 +268,7 @@ ChunkedDecoder::Result ChunkedDecoder::feed(std::string_view data, std::string& 
         unsigned char c = static_cast<unsigned char>(data[i]);
         switch (state_) {
             case State::Size: {
-                int digit = -1;
-                if (c >= '0' && c <= '9')
-                    digit = c - '0';
-                else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-                    digit = (c | 0x20) - 'a' + 10;
+                int digit = encoding::hex_value(char(c));
                 if (digit >= 0) {
                     if (++size_digits_ > 15) return error(413, "chunk too large");
                     remaining_ = remaining_ * 16 + unsigned(digit);

@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
 namespace famigo::http {
@@ -31,47 +32,11 @@ bool fits(Route::Converter converter, std::string_view value) {
     return false;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 void append_encoded(std::string& out, std::string_view value, bool keep_slash) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    for (unsigned char c : value) {
-        bool safe = is_slug_char(char(c)) || c == '.' || c == '~' || (keep_slash && c == '/');
-        if (safe) {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
+    encoding::append_percent_encoded(out, value, keep_slash ? "/" : "");
 }
 
 }  // namespace
-
-bool percent_decode(std::string_view in, std::string& out) {
-    out.clear();
-    out.reserve(in.size());
-    for (size_t i = 0; i < in.size(); ++i) {
-        if (in[i] != '%') {
-            out += in[i];
-            continue;
-        }
-        if (i + 2 >= in.size()) return false;
-        int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-        if (hi < 0 || lo < 0) return false;
-        char c = char(hi * 16 + lo);
-        if (c == '\0') return false;
-        out += c;
-        i += 2;
-    }
-    return true;
-}
 
 std::string allowed_methods_text(unsigned mask) {
     std::string out;
@@ -199,7 +164,7 @@ Router::Match Router::match(Method method, std::string_view path, RouteParams& p
                 }
                 continue;
             }
-            if (!percent_decode(piece, decoded) || !fits(segment.converter, decoded)) {
+            if (!encoding::percent_decode(piece, decoded) || !fits(segment.converter, decoded)) {
                 ok = false;
                 break;
             }

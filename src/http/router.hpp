@@ -87,9 +87,6 @@ class Router {
     std::unordered_multimap<std::string_view, const Route*> literal_;
 };
 
-// Percent-decodes `in`; false when an escape is malformed or decodes to NUL.
-bool percent_decode(std::string_view in, std::string& out);
-
 std::string allowed_methods_text(unsigned mask);
 
 }  // namespace famigo::http

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/encoding.hpp"
 #include "http/parser.hpp"
 #include "http/router.hpp"
 
@@ -64,6 +65,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, size_t size) {
             std::abort();
     }
     std::string decoded;
-    percent_decode(input, decoded);
+    famigo::encoding::percent_decode(input, decoded);
     return 0;
 }

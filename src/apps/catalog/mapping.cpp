@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "docstore/errors.hpp"
 #include "docstore/value.hpp"
@@ -90,19 +91,8 @@ bool has_letter(std::string_view text) {
 }
 
 std::string url_encode(std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
-    for (unsigned char c : text) {
-        if (is_alnum(char(c)) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out.push_back(char(c));
-        } else if (c == ' ') {
-            out.push_back('+');
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
+    encoding::append_percent_encoded(out, text, {}, encoding::Space::plus);
     return out;
 }
 

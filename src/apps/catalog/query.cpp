@@ -4,6 +4,7 @@
 
 #include "apps/catalog/mapping.hpp"
 #include "apps/catalog/models.hpp"
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "docstore/value.hpp"
 #include "web/security/form_data.hpp"
@@ -58,23 +59,10 @@ std::int64_t integer(std::string_view name, std::string_view value, std::int64_t
 }
 
 void append_param(std::string& out, std::string_view name, std::string_view value) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
     out += out.empty() ? "" : "&";
     out += name;
     out += '=';
-    for (unsigned char c : value) {
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     c == '-' || c == '_' || c == '.' || c == '~';
-        if (plain) {
-            out += static_cast<char>(c);
-        } else if (c == ' ') {
-            out += '+';
-        } else {
-            out += '%';
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-        }
-    }
+    encoding::append_percent_encoded(out, value, {}, encoding::Space::plus);
 }
 
 constexpr std::size_t kMaxPrefix = 100;

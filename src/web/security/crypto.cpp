@@ -153,17 +153,6 @@ std::string pbkdf2_sha1(std::string_view password, std::string_view salt, std::u
     return pbkdf2<20>(prf, salt, iterations, length);
 }
 
-std::string to_hex(std::string_view bytes) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) {
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
-    return out;
-}
-
 std::string base64_encode(std::string_view bytes) {
     return encode64(bytes, kStd, true);
 }

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/encoding.hpp"
+
 namespace famigo::web::security {
 
 // Initialises libsodium once (thread-safe); throws famigo::Error if it cannot.
@@ -36,7 +38,7 @@ std::string pbkdf2_sha1(std::string_view password, std::string_view salt, std::u
 std::array<unsigned char, 20> sha1(std::string_view message);
 std::array<unsigned char, 20> hmac_sha1(std::string_view key, std::string_view message);
 
-std::string to_hex(std::string_view bytes);
+using encoding::to_hex;                                              // lower-case hex of bytes
 std::string base64_encode(std::string_view bytes);                   // standard alphabet, padded
 std::string base64url_encode(std::string_view bytes);                // URL alphabet, no padding
 std::optional<std::string> base64_decode(std::string_view text);     // padded standard

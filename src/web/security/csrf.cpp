@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "core/strings.hpp"
+#include "core/text.hpp"
 #include "http/router.hpp"
 #include "web/security/crypto.hpp"
 #include "web/security/form_data.hpp"
-#include "web/template/text.hpp"
 
 namespace famigo::web::security {
 namespace {
@@ -241,7 +241,7 @@ void csrf_failure_page(std::string_view reason, http::Response& response) {
         "<meta name=\"robots\" content=\"NONE,NOARCHIVE\"><title>403 Forbidden</title></head>\n"
         "<body><h1>Forbidden <span>(403)</span></h1>\n<p>CSRF verification failed. Request "
         "aborted.</p>\n<p>Reason: ";
-    tmpl::text::append_escaped(body, reason);
+    text::append_html_escaped(body, reason);
     body +=
         "</p>\n<p>You are seeing this because this site requires a CSRF cookie and token when "
         "submitting forms. If your browser blocks cookies for this site, allow them and reload "

@@ -1,7 +1,7 @@
 #include "web/security/form_data.hpp"
 
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
-#include "http/router.hpp"
 
 namespace famigo::web::security {
 namespace {
@@ -68,7 +68,7 @@ std::string decode_component(std::string_view raw) {
     for (auto& c : plus)
         if (c == '+') c = ' ';
     std::string decoded;
-    if (!http::percent_decode(plus, decoded))
+    if (!encoding::percent_decode(plus, decoded))
         throw BadForm(400, "form data has a malformed %-escape or a NUL byte");
     return sanitize_utf8(decoded);
 }

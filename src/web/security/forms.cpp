@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/strings.hpp"
-#include "web/template/text.hpp"
+#include "core/text.hpp"
 
 namespace famigo::web::security {
 namespace {
@@ -202,7 +202,7 @@ void Form::clean(const Field& field, State& state, const FormData& data) const {
         if (field.required) fail("This field is required.");
         return;
     }
-    const std::size_t length = tmpl::text::cp_count(value);
+    const std::size_t length = text::cp_count(value);
     if (field.max_length && length > *field.max_length)
         fail("Ensure this value has at most " + plural(*field.max_length, "character") +
              " (it has " + std::to_string(length) + ").");

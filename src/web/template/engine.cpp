@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/encoding.hpp"
 #include "web/template/context.hpp"
 #include "web/template/lexer.hpp"
 #include "web/template/parser.hpp"
@@ -53,6 +54,8 @@ void Template::render_in(Context& ctx, std::string& out) const {
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {
     register_text_filters(library_);
     register_html_filters(library_);
+    register_url_filters(library_);
+    register_json_filters(library_);
     register_list_filters(library_);
     register_number_filters(library_);
     register_date_filters(library_);
@@ -176,21 +179,9 @@ std::string Engine::render(std::string_view name, const Json& context) const {
 }
 
 std::string url_quote(std::string_view s, std::string_view safe) {
-    static const char* hex = "0123456789ABCDEF";
     std::string out;
     out.reserve(s.size());
-    for (unsigned char c : s) {
-        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == '-' || c == '~' ||
-                    (c < 0x80 && safe.find(char(c)) != std::string_view::npos);
-        if (keep) {
-            out += char(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
+    encoding::append_percent_encoded(out, s, safe);
     return out;
 }
 

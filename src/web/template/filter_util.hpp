@@ -10,6 +10,10 @@
 
 namespace famigo::web::tmpl::filters {
 
+inline bool ascii_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 inline std::string arg_str(const Value* arg) {
     return arg ? arg->str() : std::string();
 }

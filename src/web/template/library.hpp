@@ -75,6 +75,8 @@ class Library {
 // Built-ins, split by theme across filters_*.cpp and tags_*.cpp.
 void register_text_filters(Library& lib);
 void register_html_filters(Library& lib);
+void register_url_filters(Library& lib);
+void register_json_filters(Library& lib);
 void register_list_filters(Library& lib);
 void register_number_filters(Library& lib);
 void register_date_filters(Library& lib);

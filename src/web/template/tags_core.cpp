@@ -307,9 +307,10 @@ std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<s
         auto fe = p.compile_filter(value);
         bool replaced = false;
         for (auto& [k, v] : out)
-            if (k == key) {
+            if (k == key) {  // keys in `out` are unique: the later value wins
                 v = std::move(fe);
                 replaced = true;
+                break;
             }
         if (!replaced) out.emplace_back(std::move(key), std::move(fe));
         if (!bits.empty() && !kw_format) {

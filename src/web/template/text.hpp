@@ -1,5 +1,5 @@
-// Text helpers shared by the template engine: UTF-8 walking, HTML escaping the
-// way Django's escape() does it, Python's str.lower/upper/title/isspace for the
+// Text helpers shared by the template engine (UTF-8 walking and HTML escaping
+// come from core/text.hpp): Python's str.lower/upper/title/isspace for the
 // characters templates meet (ASCII, Latin-1, Latin Extended-A, Greek,
 // Cyrillic), and Python's repr() of a string.
 #pragma once
@@ -9,20 +9,25 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace famigo::web::tmpl::text {
 
-// Decodes one code point at s[i] and advances i; an invalid byte decodes as
-// itself (0x80..0xFF) so that no input is ever rejected.
-char32_t next_cp(std::string_view s, std::size_t& i);
-void append_utf8(std::string& out, char32_t cp);
+// UTF-8 walking and HTML escaping live in core (web/security needs them too).
+using famigo::text::append_utf8;
+using famigo::text::cp_count;
+using famigo::text::next_cp;
 std::vector<char32_t> decode(std::string_view s);
 std::string encode(const std::vector<char32_t>& cps, std::size_t from = 0,
                    std::size_t to = std::string::npos);
-std::size_t cp_count(std::string_view s);
 
 // & < > " ' become &amp; &lt; &gt; &quot; &#x27;
-void append_escaped(std::string& out, std::string_view s);
-std::string escape(std::string_view s);
+inline void append_escaped(std::string& out, std::string_view s) {
+    famigo::text::append_html_escaped(out, s);
+}
+inline std::string escape(std::string_view s) {
+    return famigo::text::html_escape(s);
+}
 
 char32_t to_lower(char32_t c);
 char32_t to_upper(char32_t c);

@@ -85,12 +85,3 @@ TEST(Router, RejectsBadPatterns) {
     EXPECT_THROW(router.add("d", "/<float:x>/", noop()), famigo::Error);
     EXPECT_THROW(router.add("e", "/<path:x>/more/", noop()), famigo::Error);
 }
-
-TEST(Router, PercentDecode) {
-    std::string out;
-    EXPECT_TRUE(percent_decode("a%20b", out));
-    EXPECT_EQ(out, "a b");
-    EXPECT_FALSE(percent_decode("a%2", out));
-    EXPECT_FALSE(percent_decode("%", out));
-    EXPECT_FALSE(percent_decode("%00", out));
-}

@@ -1,12 +1,23 @@
-#include "web/security/debug_form.hpp"
+#include "apps/site/debug_form.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include "web/security/form_data.hpp"
 #include "web/security/forms.hpp"
+#include "web/security/messages.hpp"
+#include "web/security/web_security.hpp"
 #include "web/template/engine.hpp"
 
-namespace famigo::web::security {
+namespace famigo::apps {
 namespace {
+
+using web::security::BadForm;
+using web::security::Field;
+using web::security::Form;
+using web::security::MessageLevel;
+using web::security::Messages;
+using web::security::WebSecurity;
+namespace tmpl = web::tmpl;
 
 constexpr std::string_view kTemplate = R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Form test</title></head><body>
@@ -49,7 +60,7 @@ void install_debug_form(http::Router& router, const WebSecurity& security) {
             Form form = signup_form();
             if (request.method == http::Method::Post) {
                 try {
-                    form.validate(parse_form(request, security.options.form_limits));
+                    form.validate(web::security::parse_form(request, security.options.form_limits));
                 } catch (const BadForm& e) {
                     response.text(e.status(), std::string(e.what()) + "\n");
                     return;
@@ -75,4 +86,4 @@ void install_debug_form(http::Router& router, const WebSecurity& security) {
         http::Execution::Pool, http::kGet | http::kHead | http::kPost);
 }
 
-}  // namespace famigo::web::security
+}  // namespace famigo::apps
