@@ -107,7 +107,7 @@ void RequestIdMiddleware::assign(Request& request) {
         buf[size_t(i)] = encoding::hex_digit(unsigned(prefix_ >> (28 - 4 * i)));
     buf[8] = '-';
     for (int i = 0; i < 12; ++i)
-        buf[size_t(9 + i)] = encoding::hex_digit(unsigned(n >> (44 - 4 * i)));
+        buf[9 + size_t(i)] = encoding::hex_digit(unsigned(n >> (44 - 4 * i)));
     request.request_id = std::string_view(buf.data(), 21);
 }
 
