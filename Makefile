@@ -5,7 +5,7 @@
 JOBS ?= 2
 BIN := build/release/src/famigo
 
-.PHONY: all setup setup-run build build-tests run test test-unit test-integration test-e2e test-asan fuzz bench clean
+.PHONY: all setup setup-run build build-tests run lint test test-unit test-integration test-e2e test-asan fuzz bench clean
 
 all: build
 
@@ -36,6 +36,10 @@ run: build
 # Every test: unit, integration against the real binary, the sanitizer build, a fuzz run.
 test: setup
 	scripts/test
+
+# The static checks alone: clang-format, the layer check, clang-tidy (docs/testing.md).
+lint: setup
+	scripts/lint
 
 test-unit: build-tests
 	ctest --preset release -L unit
