@@ -43,11 +43,10 @@ class PageCacheTest : public ::testing::Test {
             response.text(200, "other");
         });
         // The query is the key as sent, except that "bad" is not cacheable.
-        page_cache_->cache_route("page", std::nullopt, "pages",
-                                 [](std::string_view query, std::string& canonical) {
-                                     return testing::whole_query_key(query, canonical) &&
-                                            query != "bad";
-                                 });
+        page_cache_->cache_route(
+            "page", std::nullopt, "pages", [](std::string_view query, std::string& canonical) {
+                return testing::whole_query_key(query, canonical) && query != "bad";
+            });
         app_->use(page_cache_);
     }
 
