@@ -71,8 +71,10 @@ void expect_parse_invariants(std::string_view header) {
         ASSERT_NE(name.front(), '\t');
         ASSERT_NE(name.back(), '\t');
         ASSERT_EQ(value.find(';'), std::string_view::npos) << value;
+        // clang 14 cannot capture a structured binding: compare against a copy of the view.
+        std::string_view this_name = name;
         auto first = std::find_if(pairs.begin(), pairs.end(),
-                                  [&](const CookiePair& p) { return p.first == name; });
+                                  [&](const CookiePair& p) { return p.first == this_name; });
         ASSERT_EQ(find_cookie(request, name), first->second);
     }
 }
