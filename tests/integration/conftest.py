@@ -16,7 +16,9 @@ import urllib.request
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-FAMIGO = pathlib.Path(os.environ.get("FAMIGO_BIN", ROOT / "build" / "release" / "src" / "famigo"))
+# Absolute, so tests that start it from another working directory find it
+# (scripts/test passes a relative FAMIGO_BIN for the sanitizer build).
+FAMIGO = pathlib.Path(os.environ.get("FAMIGO_BIN", ROOT / "build" / "release" / "src" / "famigo")).absolute()
 
 
 class Server:
