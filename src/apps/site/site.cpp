@@ -3,7 +3,6 @@
 #include <string>
 
 #include "assets/static_files.hpp"
-#include "cache/fragments/template_fragments.hpp"
 #include "core/log.hpp"
 #include "docstore/errors.hpp"
 #include "http/app.hpp"
@@ -12,6 +11,7 @@
 #include "web/security/web_security.hpp"
 #include "web/template/config.hpp"
 #include "web/template/engine.hpp"
+#include "web/template_cache/template_cache.hpp"
 
 namespace famigo::apps {
 
@@ -148,7 +148,7 @@ std::shared_ptr<const web::tmpl::Engine> make_template_engine(
         }
     };
     options.static_url = [&static_files](std::string_view path) { return static_files.url(path); };
-    options.fragment_cache = std::make_shared<cache::TemplateFragmentCache>(cache);
+    options.fragment_cache = std::make_shared<web::TemplateFragmentCache>(cache);
     return std::make_shared<const web::tmpl::Engine>(std::move(options));
 }
 

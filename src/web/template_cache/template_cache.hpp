@@ -13,10 +13,12 @@
 #include "cache/cache.hpp"
 #include "web/template/engine.hpp"
 
-namespace famigo::cache {
+namespace famigo::web {
 
-class TemplateFragmentCache final : public web::tmpl::FragmentCache {
+class TemplateFragmentCache final : public tmpl::FragmentCache {
   public:
+    using Cache = cache::Cache;
+
     explicit TemplateFragmentCache(Cache& default_cache,
                                    std::map<std::string, Cache*, std::less<>> named = {});
 
@@ -31,4 +33,4 @@ class TemplateFragmentCache final : public web::tmpl::FragmentCache {
     std::map<std::string, Cache*, std::less<>> named_;
 };
 
-}  // namespace famigo::cache
+}  // namespace famigo::web

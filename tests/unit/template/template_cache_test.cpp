@@ -1,5 +1,6 @@
-// {% cache %} through the adapter: the engine's fragment cache backed by cache::Cache.
-#include "cache/fragments/template_fragments.hpp"
+// {% cache %} through web::TemplateFragmentCache: the engine's fragment cache backed by
+// cache::Cache.
+#include "web/template_cache/template_cache.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +8,13 @@
 
 #include "cache/memory/memory_cache.hpp"
 
-namespace famigo::cache {
+namespace famigo::web {
 namespace {
 
 using namespace std::chrono_literals;
+using cache::KeyOptions;
+using cache::MemoryCache;
+using cache::MemoryOptions;
 
 class TemplateFragmentsTest : public ::testing::Test {
   protected:
@@ -59,7 +63,7 @@ TEST_F(TemplateFragmentsTest, TimeoutFollowsDjango) {
 TEST_F(TemplateFragmentsTest, UsingPicksANamedCacheAndAnUnknownNameIsAnError) {
     MemoryCache other{KeyOptions{"other", 1}, 60s, MemoryOptions{}};
     fragments_ = std::make_shared<TemplateFragmentCache>(
-        cache_, std::map<std::string, Cache*, std::less<>>{{"local", &other}});
+        cache_, std::map<std::string, cache::Cache*, std::less<>>{{"local", &other}});
     make_engine();
     EXPECT_EQ(render("{% cache 60 a using=\"local\" %}x{% endcache %}", {}), "x");
     EXPECT_EQ(other.items(), 1u);
@@ -70,4 +74,4 @@ TEST_F(TemplateFragmentsTest, UsingPicksANamedCacheAndAnUnknownNameIsAnError) {
 }
 
 }  // namespace
-}  // namespace famigo::cache
+}  // namespace famigo::web
