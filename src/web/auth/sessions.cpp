@@ -34,10 +34,7 @@ void Session::erase(const std::string& key) {
 
 Sessions::Sessions(SessionStore& store, security::Signer signer, SessionOptions options,
                    security::CookieOptions cookie)
-    : store_(store),
-      signer_(std::move(signer)),
-      options_(std::move(options)),
-      cookie_(std::move(cookie)) {
+    : store_(store), signer_(signer), options_(std::move(options)), cookie_(std::move(cookie)) {
     cookie_.max_age = options_.age.count();
 }
 

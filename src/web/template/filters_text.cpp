@@ -310,8 +310,7 @@ std::optional<std::string> percent_format(const std::string& fmt, const Value& v
                     return std::nullopt;
                 long long n = v.kind() == Value::Kind::real ? static_cast<long long>(v.as_real())
                                                             : static_cast<long long>(*py_int(v));
-                std::string f = spec + (conv == 'x' || conv == 'X' || conv == 'o' ? "ll" : "ll") +
-                                (conv == 'i' || conv == 'u' ? 'd' : conv);
+                std::string f = spec + "ll" + (conv == 'i' || conv == 'u' ? 'd' : conv);
                 if (conv == 'x' || conv == 'X' || conv == 'o') {
                     bool neg = n < 0;
                     unsigned long long u = neg ? 0ULL - static_cast<unsigned long long>(n)

@@ -1,5 +1,6 @@
 // {% if %} with Django's operator precedence ("smart if"), {% with %},
 // {% comment %}, {% autoescape %} and {% load %}.
+#include <algorithm>
 #include <optional>
 
 #include "web/template/context.hpp"
@@ -305,14 +306,13 @@ std::vector<std::pair<std::string, FilterExpression>> token_kwargs(std::vector<s
             bits.erase(bits.begin(), bits.begin() + 3);
         }
         auto fe = p.compile_filter(value);
-        bool replaced = false;
-        for (auto& [k, v] : out)
-            if (k == key) {  // keys in `out` are unique: the later value wins
-                v = std::move(fe);
-                replaced = true;
-                break;
-            }
-        if (!replaced) out.emplace_back(std::move(key), std::move(fe));
+        // Keys in `out` are unique: a repeated key's later value wins.
+        auto same_key = std::find_if(out.begin(), out.end(),
+                                     [&](const auto& entry) { return entry.first == key; });
+        if (same_key != out.end())
+            same_key->second = std::move(fe);
+        else
+            out.emplace_back(std::move(key), std::move(fe));
         if (!bits.empty() && !kw_format) {
             if (bits[0] != "and") return out;
             bits.erase(bits.begin());

@@ -173,6 +173,14 @@ std::optional<std::string> strip_underscores(std::string_view s) {
     return out;
 }
 
+// Removes one leading '+' or '-' from t; true when it was '-'.
+bool take_sign(std::string_view& t) {
+    if (t.empty() || (t[0] != '+' && t[0] != '-')) return false;
+    bool negative = t[0] == '-';
+    t.remove_prefix(1);
+    return negative;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> py_int(const Value& v) {
@@ -190,11 +198,7 @@ std::optional<std::int64_t> py_int(const Value& v) {
             auto s = strip_underscores(py_strip(v.as_string()));
             if (!s || s->empty()) return std::nullopt;
             std::string_view t = *s;
-            bool neg = false;
-            if (t[0] == '+' || t[0] == '-') {
-                neg = t[0] == '-';
-                t.remove_prefix(1);
-            }
+            bool neg = take_sign(t);
             if (t.empty() || t.size() > 18) return std::nullopt;
             std::int64_t out = 0;
             for (char c : t) {
@@ -220,11 +224,7 @@ std::optional<double> py_float(const Value& v) {
             auto s = strip_underscores(py_strip(v.as_string()));
             if (!s || s->empty()) return std::nullopt;
             std::string_view t = *s;
-            bool neg = false;
-            if (t[0] == '+' || t[0] == '-') {
-                neg = t[0] == '-';
-                t.remove_prefix(1);
-            }
+            bool neg = take_sign(t);
             std::string low;
             for (char c : t) low += char(std::tolower(static_cast<unsigned char>(c)));
             double d = 0;
