@@ -29,6 +29,10 @@ const char* level_name(Level level) {
 }
 }  // namespace
 
+bool enabled(Level level) {
+    return level >= g_level.load(std::memory_order_relaxed);
+}
+
 void set_level(Level level) {
     g_level.store(level);
 }
@@ -72,7 +76,7 @@ void append_json_escaped(std::string& out, std::string_view text) {
 }
 
 void write(Level level, std::string_view message) {
-    if (level < g_level.load(std::memory_order_relaxed)) return;
+    if (!enabled(level)) return;
     auto now = std::chrono::system_clock::now();
     std::time_t seconds = std::chrono::system_clock::to_time_t(now);
     auto millis =

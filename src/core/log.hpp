@@ -14,6 +14,10 @@ void set_level(Level level);
 // "debug", "info", "warn", "error"; throws ConfigError for anything else.
 Level parse_level(std::string_view name);
 
+// True when a message at `level` would be written: lets a hot path skip
+// building a message nobody reads.
+bool enabled(Level level);
+
 void write(Level level, std::string_view message);
 inline void debug(std::string_view m) {
     write(Level::Debug, m);

@@ -255,7 +255,8 @@ void Connection::finish_request() {
 
 // Answers a protocol error or timeout ourselves, then closes.
 void Connection::fail(int status, std::string_view reason) {
-    log::debug("closing connection from " + peer_ + ": " + std::string(reason));
+    if (log::enabled(log::Level::Debug))
+        log::debug("closing connection from " + peer_ + ": " + std::string(reason));
     if (state_ == State::Idle || state_ == State::Head || state_ == State::Body) {
         response_.reset();
         App::error_page(status, response_);
