@@ -12,14 +12,10 @@ bool overlaps(const std::string& a, const std::string& b) {
     return a == b || prefix(a, b) || prefix(b, a);
 }
 
+// A list position an update may write to: at most 7 digits, since writing past
+// the end pads the list with nulls up to the position.
 bool is_index(const std::string& segment, size_t& index) {
-    if (segment.empty() || segment.size() > 7) return false;
-    index = 0;
-    for (char c : segment) {
-        if (c < '0' || c > '9') return false;
-        index = index * 10 + size_t(c - '0');
-    }
-    return true;
+    return segment.size() <= 7 && path_index(segment, index);
 }
 
 // The node at `path`, created (null at the end, objects on the way, list slots

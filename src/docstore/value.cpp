@@ -95,9 +95,7 @@ std::vector<std::string> split_path(std::string_view path) {
     return out;
 }
 
-namespace {
-
-bool is_index(std::string_view segment, size_t& index) {
+bool path_index(std::string_view segment, size_t& index) {
     if (segment.empty() || segment.size() > 9) return false;
     index = 0;
     for (char c : segment) {
@@ -106,6 +104,8 @@ bool is_index(std::string_view segment, size_t& index) {
     }
     return true;
 }
+
+namespace {
 
 void walk(const Document& node, const std::vector<std::string>& segments, size_t at,
           std::vector<const Document*>& out) {
@@ -119,7 +119,7 @@ void walk(const Document& node, const std::vector<std::string>& segments, size_t
         if (it != node.end()) walk(*it, segments, at + 1, out);
     } else if (node.is_array()) {
         size_t index = 0;
-        if (is_index(segment, index)) {
+        if (path_index(segment, index)) {
             if (index < node.size()) walk(node[index], segments, at + 1, out);
             return;
         }

@@ -27,6 +27,9 @@ inline bool values_equal(const Document& a, const Document& b) {
 }
 
 std::vector<std::string> split_path(std::string_view path);
+// A dotted path's numeric segment ("3" in "tags.3") as a list position: false
+// for anything but 1 to 9 ASCII digits.
+bool path_index(std::string_view segment, size_t& index);
 
 // Every value a dotted path reaches: through embedded documents, into each
 // element of a list met on the way (and by position for numeric segments).

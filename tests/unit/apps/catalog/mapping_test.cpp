@@ -6,32 +6,32 @@ using namespace famigo::apps::catalog;
 
 namespace {
 
-const std::vector<std::string> kPlayHeader = {
+const std::vector<std::string> kPlayColumns = {
     "App",   "Category",       "Rating", "Reviews",      "Size",        "Installs",   "Type",
     "Price", "Content Rating", "Genres", "Last Updated", "Current Ver", "Android Ver"};
-const std::vector<std::string> kIosHeader = {"",
-                                             "id",
-                                             "track_name",
-                                             "size_bytes",
-                                             "currency",
-                                             "price",
-                                             "rating_count_tot",
-                                             "rating_count_ver",
-                                             "user_rating",
-                                             "user_rating_ver",
-                                             "ver",
-                                             "cont_rating",
-                                             "prime_genre",
-                                             "sup_devices.num",
-                                             "ipadSc_urls.num",
-                                             "lang.num",
-                                             "vpp_lic"};
+const std::vector<std::string> kIosColumns = {"",
+                                              "id",
+                                              "track_name",
+                                              "size_bytes",
+                                              "currency",
+                                              "price",
+                                              "rating_count_tot",
+                                              "rating_count_ver",
+                                              "user_rating",
+                                              "user_rating_ver",
+                                              "ver",
+                                              "cont_rating",
+                                              "prime_genre",
+                                              "sup_devices.num",
+                                              "ipadSc_urls.num",
+                                              "lang.num",
+                                              "vpp_lic"};
 
 Mapped play(std::vector<std::string> row) {
-    return map_row(*detect_layout(kPlayHeader), row);
+    return map_row(*detect_layout(kPlayColumns), row);
 }
 Mapped ios(std::vector<std::string> row) {
-    return map_row(*detect_layout(kIosHeader), row);
+    return map_row(*detect_layout(kIosColumns), row);
 }
 
 const std::vector<std::string> kPlayRow = {"Photo Editor & Candy Camera & Grid & ScrapBook",
@@ -57,12 +57,12 @@ std::string problems_of(const Mapped& mapped) {
 }  // namespace
 
 TEST(Layout, DetectsEachKindByItsHeader) {
-    EXPECT_EQ(detect_layout(kPlayHeader)->kind, SourceKind::GooglePlay);
-    EXPECT_EQ(detect_layout(kIosHeader)->kind, SourceKind::AppStore);
+    EXPECT_EQ(detect_layout(kPlayColumns)->kind, SourceKind::GooglePlay);
+    EXPECT_EQ(detect_layout(kIosColumns)->kind, SourceKind::AppStore);
     EXPECT_FALSE(detect_layout({"name", "price"}));
     EXPECT_FALSE(detect_layout({"App", "Category"}));  // some columns are not enough
     // Columns are found by name, in any order.
-    auto shuffled = kPlayHeader;
+    auto shuffled = kPlayColumns;
     std::swap(shuffled[0], shuffled[5]);
     auto layout = detect_layout(shuffled);
     ASSERT_TRUE(layout);
