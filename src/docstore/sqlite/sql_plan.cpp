@@ -25,6 +25,8 @@ int rank_of(const Document& v) {
 }
 
 struct Planner {
+    explicit Planner(const std::set<std::string>& indexed_paths) : indexed(indexed_paths) {}
+
     const std::set<std::string>& indexed;
     QueryPlan plan;
     std::vector<std::string> terms;
@@ -136,7 +138,7 @@ std::string value_expr(const std::string& path) {
 
 QueryPlan plan_query(const Filter& filter, const std::vector<SortKey>& sort,
                      const std::set<std::string>& indexed) {
-    Planner planner{indexed, {}, {}, {}};
+    Planner planner(indexed);
     if (filter.kind() == Filter::Kind::And) {
         for (const auto& child : filter.children())
             if (!planner.translate(child)) planner.leftovers.push_back(child);
