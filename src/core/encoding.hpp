@@ -1,10 +1,11 @@
-// Hex and percent-coding: the one copy every module uses. Digests, ids and
+// Hex, percent-coding and base64: the one copy every module uses. Digests, ids and
 // escapes are written in hex here; URLs, query strings and form bodies are
 // percent-encoded and -decoded here. Byte-oriented: text is never
 // interpreted beyond the ASCII characters named below.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,5 +52,12 @@ bool percent_decode(std::string_view in, std::string& out);
 // Lenient decoding, as Python's urllib.parse.unquote: a malformed escape stays
 // as written.
 std::string percent_decode_lenient(std::string_view in, Space space = Space::percent);
+
+// Base64 (RFC 4648) in both alphabets. Decoding is strict: nullopt for a
+// character outside the alphabet, bad padding or non-zero leftover bits.
+std::string base64_encode(std::string_view bytes);                   // standard alphabet, padded
+std::string base64url_encode(std::string_view bytes);                // URL alphabet, no padding
+std::optional<std::string> base64_decode(std::string_view text);     // padded standard
+std::optional<std::string> base64url_decode(std::string_view text);  // unpadded URL-safe
 
 }  // namespace famigo::encoding

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/encoding.hpp"
 #include "core/error.hpp"
 
 namespace famigo::web::security {
@@ -38,58 +39,6 @@ std::string pbkdf2(Prf&& prf, std::string_view salt, std::uint32_t iterations, s
         out.append(as_view(t));
     }
     out.resize(length);
-    return out;
-}
-
-constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string encode64(std::string_view in, const char* alphabet, bool pad) {
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    size_t i = 0;
-    for (; i + 3 <= in.size(); i += 3) {
-        std::uint32_t v = std::uint32_t(std::uint8_t(in[i])) << 16 |
-                          std::uint32_t(std::uint8_t(in[i + 1])) << 8 | std::uint8_t(in[i + 2]);
-        for (int shift = 18; shift >= 0; shift -= 6) out += alphabet[(v >> shift) & 63];
-    }
-    size_t rest = in.size() - i;
-    if (rest > 0) {
-        std::uint32_t v = std::uint32_t(std::uint8_t(in[i])) << 16;
-        if (rest == 2) v |= std::uint32_t(std::uint8_t(in[i + 1])) << 8;
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        if (rest == 2) out += alphabet[(v >> 6) & 63];
-        if (pad) out.append(rest == 1 ? 2 : 1, '=');
-    }
-    return out;
-}
-
-std::optional<std::string> decode64(std::string_view in, const char* alphabet, bool padded) {
-    if (padded) {
-        if (in.size() % 4 != 0) return std::nullopt;
-        size_t pads = 0;
-        while (pads < 2 && pads < in.size() && in[in.size() - 1 - pads] == '=') ++pads;
-        in.remove_suffix(pads);
-    } else if (in.size() % 4 == 1) {
-        return std::nullopt;
-    }
-    std::string out;
-    out.reserve(in.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        const char* at = c ? std::strchr(alphabet, c) : nullptr;
-        if (!at) return std::nullopt;
-        acc = (acc << 6) | std::uint32_t(at - alphabet);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += char((acc >> bits) & 0xFF);
-        }
-    }
-    // Leftover bits must be zero, so each byte string has exactly one encoding.
-    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 
@@ -154,16 +103,16 @@ std::string pbkdf2_sha1(std::string_view password, std::string_view salt, std::u
 }
 
 std::string base64_encode(std::string_view bytes) {
-    return encode64(bytes, kStd, true);
+    return encoding::base64_encode(bytes);
 }
 std::string base64url_encode(std::string_view bytes) {
-    return encode64(bytes, kUrl, false);
+    return encoding::base64url_encode(bytes);
 }
 std::optional<std::string> base64_decode(std::string_view text) {
-    return decode64(text, kStd, true);
+    return encoding::base64_decode(text);
 }
 std::optional<std::string> base64url_decode(std::string_view text) {
-    return decode64(text, kUrl, false);
+    return encoding::base64url_decode(text);
 }
 
 }  // namespace famigo::web::security
