@@ -1,0 +1,213 @@
+#include "search/xapian/xapian_query.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace famigo::search::xapian_detail {
+namespace {
+
+// A clause that matches counts this much more than any text score can reach,
+// so documents matching every word come first.
+constexpr double kClauseBonus = 1000;
+// The prior (0..1) is worth at most this: less than one good title match.
+constexpr double kPriorWeight = 2.5;
+// Typo and prefix expansions count less than the word as typed.
+constexpr double kTypoScale = 0.6;
+constexpr double kPrefixScale = 0.8;
+constexpr std::size_t kMaxExpansions = 30;
+// Facet counts and totals are exact up to this many matches, estimates beyond.
+constexpr Xapian::doccount kCheckAtLeast = 10000;
+// Keeps terms inside Xapian's 245-byte limit.
+constexpr std::size_t kMaxValueBytes = 200;
+
+// Terms "W..." within the word's typo budget (prefix: of some prefix of the
+// term), most frequent first.
+std::vector<std::string> expansions(const Xapian::Database& db, const std::string& word,
+                                    bool prefix) {
+    int budget = typo_budget(word);
+    if (budget == 0 && !prefix) return {};
+    std::vector<std::pair<Xapian::doccount, std::string>> found;
+    // Typos in the first letter are not looked for: it keeps the scan to one
+    // letter's words, and people rarely get the first letter wrong.
+    std::string start = "W" + word.substr(0, 1);
+    for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
+        std::string term = *t;
+        std::string_view candidate = std::string_view(term).substr(1);
+        if (candidate == word) continue;
+        bool ok = false;
+        if (prefix) {
+            if (candidate.starts_with(word)) {
+                ok = true;
+            } else if (budget > 0) {
+                for (int d = -budget; d <= budget && !ok; ++d) {
+                    auto len = std::ptrdiff_t(word.size()) + d;
+                    if (len <= 0 || std::size_t(len) > candidate.size()) continue;
+                    ok = edit_distance(word, candidate.substr(0, std::size_t(len)), budget) <=
+                         budget;
+                }
+            }
+        } else {
+            ok = edit_distance(word, candidate, budget) <= budget;
+        }
+        if (ok) found.emplace_back(t.get_termfreq(), std::move(term));
+    }
+    std::size_t keep = std::min(found.size(), kMaxExpansions);
+    std::partial_sort(found.begin(), found.begin() + std::ptrdiff_t(keep), found.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < keep; ++i) out.push_back(std::move(found[i].second));
+    return out;
+}
+
+Xapian::Query clause_query(const Xapian::Database& db, const Clause& clause,
+                           const Xapian::Stem& stem) {
+    if (clause.phrase) {
+        std::vector<Xapian::Query> terms;
+        for (const auto& w : clause.words) terms.emplace_back("W" + w);
+        return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                             Xapian::termcount(terms.size()));
+    }
+    const std::string& w = clause.words[0];
+    std::vector<Xapian::Query> parts = {Xapian::Query("W" + w), Xapian::Query("Z" + stem(w))};
+    auto more = expansions(db, w, clause.prefix);
+    if (!more.empty())
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(Xapian::Query::OP_SYNONYM, more.begin(), more.end()),
+                           clause.prefix ? kPrefixScale : kTypoScale);
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+}
+
+Xapian::Query text_query(const Xapian::Database& db, const std::vector<Clause>& clauses,
+                         const Xapian::Stem& stem) {
+    std::vector<Xapian::Query> required, optional;
+    for (const auto& clause : clauses) {
+        Xapian::Query q = clause_query(db, clause, stem);
+        if (clause.stop) {
+            optional.push_back(q);
+            continue;
+        }
+        required.push_back(q);
+        auto* bonus = new Xapian::FixedWeightPostingSource(kClauseBonus);
+        optional.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(bonus->release()), q);
+    }
+    Xapian::Query any(Xapian::Query::OP_OR, required.begin(), required.end());
+    if (optional.empty()) return any;
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, any,
+                         Xapian::Query(Xapian::Query::OP_OR, optional.begin(), optional.end()));
+}
+
+std::string clip(std::string value) {
+    if (value.size() > kMaxValueBytes) value.resize(kMaxValueBytes);
+    return value;
+}
+
+}  // namespace
+
+Xapian::valueno keyword_slot(const Schema& schema, const std::string& field) {
+    auto it = std::find(schema.keywords.begin(), schema.keywords.end(), field);
+    return Xapian::valueno(1 + (it - schema.keywords.begin()));
+}
+
+Xapian::valueno number_slot(const Schema& schema, const std::string& field) {
+    auto it = std::find(schema.numbers.begin(), schema.numbers.end(), field);
+    return Xapian::valueno(1 + schema.keywords.size() + std::size_t(it - schema.numbers.begin()));
+}
+
+std::string keyword_term(const std::string& field, const std::string& value) {
+    return "K" + field + "=" + clip(value);
+}
+
+Xapian::Document make_document(const Schema& schema, const Document& doc, const Xapian::Stem& stem,
+                               std::vector<std::string>& spelling) {
+    Xapian::Document out;
+    out.set_data(doc.id);
+    out.add_boolean_term("Q" + clip(doc.id));
+    Xapian::termpos pos = 0;
+    for (const auto& field : schema.text) {
+        auto it = doc.text.find(field.name);
+        if (it == doc.text.end()) continue;
+        auto wdf = Xapian::termcount(std::clamp(field.weight, 1, 10));
+        for (const auto& w : words(it->second)) {
+            out.add_posting("W" + w, ++pos, wdf);
+            out.add_term("Z" + stem(w), wdf);
+            spelling.push_back(w);
+        }
+        pos += 100;  // a phrase never spans two fields
+    }
+    for (const auto& [field, value] : doc.keywords) {
+        out.add_value(keyword_slot(schema, field), clip(value));
+        out.add_boolean_term(keyword_term(field, value));
+    }
+    for (const auto& [field, value] : doc.numbers)
+        out.add_value(number_slot(schema, field), Xapian::sortable_serialise(value));
+    double prior = std::isfinite(doc.prior) ? std::clamp(doc.prior, 0.0, 1.0) : 0.0;
+    out.add_value(kPriorSlot, Xapian::sortable_serialise(prior * kPriorWeight));
+    return out;
+}
+
+Result run_query(const Xapian::Database& db, const Schema& schema, const Query& query,
+                 const Xapian::Stem& stem) {
+    auto clauses = parse(query.text);
+    Xapian::Query match = clauses.empty() ? Xapian::Query::MatchAll : text_query(db, clauses, stem);
+    auto* prior = new Xapian::ValueWeightPostingSource(kPriorSlot);
+    match = Xapian::Query(Xapian::Query::OP_AND_MAYBE, match, Xapian::Query(prior->release()));
+    std::vector<Xapian::Query> filters;
+    for (const auto& [field, values] : query.filters) {
+        std::vector<Xapian::Query> any;
+        for (const auto& v : values) any.emplace_back(keyword_term(field, v));
+        filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
+    }
+    if (!filters.empty())
+        match = Xapian::Query(Xapian::Query::OP_FILTER, match,
+                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+
+    Xapian::Enquire enquire(db);
+    enquire.set_query(match);
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    if (!query.sort.empty()) {
+        bool descending = query.sort.starts_with('-');
+        std::string field = descending ? query.sort.substr(1) : query.sort;
+        enquire.set_sort_by_value_then_relevance(number_slot(schema, field), descending);
+    }
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (const auto& field : query.facets) {
+        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(keyword_slot(schema, field)));
+        enquire.add_matchspy(spies.back().get());
+    }
+    auto limit = Xapian::doccount(std::min<std::size_t>(query.limit, 1000));
+    auto offset = Xapian::doccount(std::min<std::size_t>(query.offset, 1000000));
+    Xapian::MSet mset = enquire.get_mset(offset, limit, kCheckAtLeast);
+
+    Result result;
+    result.total = mset.get_matches_estimated();
+    for (auto m = mset.begin(); m != mset.end(); ++m)
+        result.ids.push_back(m.get_document().get_data());
+    for (std::size_t i = 0; i < spies.size(); ++i) {
+        auto& values = result.facets[query.facets[i]];
+        for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
+            values.push_back({*v, v.get_termfreq()});
+        std::stable_sort(
+            values.begin(), values.end(),
+            [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+    }
+    if (result.total < query.suggest_below && !clauses.empty())
+        result.suggestion = suggest_text(db, clauses);
+    return result;
+}
+
+std::string suggest_text(const Xapian::Database& db, const std::vector<Clause>& clauses) {
+    std::vector<std::string> out;
+    bool changed = false;
+    for (const auto& clause : clauses) {
+        for (const auto& w : clause.words) {
+            std::string better;
+            if (!clause.phrase && db.get_termfreq("W" + w) == 0)
+                better = db.get_spelling_suggestion(w, unsigned(std::max(1, typo_budget(w))));
+            changed = changed || !better.empty();
+            out.push_back(better.empty() ? w : better);
+        }
+    }
+    return changed ? join(out) : std::string();
+}
+
+}  // namespace famigo::search::xapian_detail
