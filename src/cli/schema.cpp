@@ -7,6 +7,7 @@
 #include "http/server_config.hpp"
 #include "ops/debug_routes.hpp"
 #include "ops/metrics_access.hpp"
+#include "search/factory.hpp"
 #include "web/auth/options.hpp"
 #include "web/security/options.hpp"
 #include "web/template/config.hpp"
@@ -20,6 +21,7 @@ config::Schema full_schema() {
     assets::define_config(schema);
     docstore::define_config(schema);
     cache::define_config(schema);
+    search::define_config(schema);
     ops::define_debug_config(schema);
     ops::define_metrics_config(schema);
     web::tmpl::define_config(schema);
