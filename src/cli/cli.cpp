@@ -155,6 +155,35 @@ changed, meta/catalog's generation is incremented (cached pages are dropped).
 Exit codes: 0 applied, 1 unreadable or invalid file, 2 usage error.
 )",
      cmd_editorial},
+    {"worker", "run task workers (the queues of tasks.url) until SIGTERM",
+     R"(usage: famigo worker [--queues A,B] [--concurrency N] [--config PATH] [--set KEY=VALUE]...
+
+Runs N worker threads (default 2) taking tasks from the queues (default
+tasks.queues, "famigo") of the broker tasks.url. SIGTERM or SIGINT stops
+fetching; running tasks finish within tasks.shutdown_grace, and what still
+runs then is handed back to the queue for another worker. See docs/tasks.md.
+)",
+     cmd_worker},
+    {"tasks", "look at and act on the task queues: list, show, dead, retry, purge, send",
+     R"(usage: famigo tasks list [QUEUE] [--limit N]
+       famigo tasks show ID
+       famigo tasks dead [--limit N]
+       famigo tasks retry ID
+       famigo tasks purge QUEUE
+       famigo tasks send NAME [--args JSON] [--kwargs JSON] [--queue Q] [--countdown S]
+                         [--max-retries N] [--idempotency-key K] [--no-result]
+
+list: every queue with its ready, scheduled, running and dead tasks and the
+age of its oldest ready task; with QUEUE, that queue's tasks, oldest first.
+show: one task (state, retries, last error, arguments) and its result.
+dead: the dead-lettered tasks with their last error. retry: a dead task back
+to its queue with its retries reset. purge: drops a queue's waiting tasks.
+send: enqueues task NAME (args a JSON array, kwargs a JSON object; queue
+default "famigo"; run no sooner than S seconds from now) and prints its id;
+its result is kept unless --no-result. Exit codes: 0 done, 1 no such task,
+2 usage error (bad JSON, bad name).
+)",
+     cmd_tasks},
     {"version", "print the version", "usage: famigo version\n", cmd_version},
 };
 

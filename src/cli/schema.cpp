@@ -8,6 +8,7 @@
 #include "ops/debug_routes.hpp"
 #include "ops/metrics_access.hpp"
 #include "search/factory.hpp"
+#include "tasks/factory.hpp"
 #include "web/auth/options.hpp"
 #include "web/security/options.hpp"
 #include "web/template/config.hpp"
@@ -22,6 +23,7 @@ config::Schema full_schema() {
     docstore::define_config(schema);
     cache::define_config(schema);
     search::define_config(schema);
+    tasks::define_config(schema);
     ops::define_debug_config(schema);
     ops::define_metrics_config(schema);
     web::tmpl::define_config(schema);

@@ -1,4 +1,6 @@
 // `famigo serve`: wires the components in dependency order and runs the server.
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -12,6 +14,7 @@
 #include "cache/page/page_cache.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/task_wiring.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "docstore/config.hpp"
@@ -24,6 +27,8 @@
 #include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
+#include "tasks/factory.hpp"
+#include "tasks/metrics.hpp"
 #include "web/auth/auth.hpp"
 #include "web/security/web_security.hpp"
 
@@ -89,6 +94,26 @@ int cmd_serve(int argc, char** argv, char** envp) {
         store->ping();  // throws docstore::Unavailable; Health turns that into a problem line
         return std::nullopt;
     });
+    // The task broker (SQLite beside the store, or Redis): readiness pings
+    // it, /metrics shows its queues, and unless tasks.workers = 0 (separate
+    // `famigo worker` processes) a pool of worker threads runs its tasks here.
+    std::unique_ptr<tasks::Broker> broker = tasks::make_broker(config);
+    log::info("tasks: " + broker->describe());
+    health.add_probe("broker", [&broker]() -> std::optional<std::string> {
+        broker->ping();  // throws tasks::BrokerUnavailable
+        return std::nullopt;
+    });
+    registry.add_collector(
+        [&broker](ops::Exposition& out) { tasks::collect_queues(*broker, out); });
+    tasks::Registry task_registry;
+    register_tasks(task_registry, TaskDeps{config, *store});
+    std::unique_ptr<tasks::WorkerPool> task_pool;
+    if (config.integer("tasks.workers") > 0) {
+        task_pool = std::make_unique<tasks::WorkerPool>(*broker, task_registry,
+                                                        tasks::worker_options(config));
+        registry.add_collector(
+            [pool = task_pool.get()](ops::Exposition& out) { pool->collect(out); });
+    }
     health.install(app.router(), registry, ops::metrics_access(config));
 
     assets::StaticFiles static_files(assets::asset_options(config));
@@ -164,10 +189,17 @@ int cmd_serve(int argc, char** argv, char** envp) {
 
     server.start();
     server.handle_signals();
+    if (task_pool) task_pool->start();
     log::info("listening on http://" + server_options.host + ":" + std::to_string(server.port()) +
               " with " + std::to_string(server_options.io_threads) + " I/O thread(s) and " +
               std::to_string(server_options.workers) + " workers");
     server.wait();
+    if (task_pool && !task_pool->stop()) {
+        // A task body outlived tasks.shutdown_grace; its task was handed back.
+        log::warn("stopped with a task body still running (its task was handed back)");
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
     log::info("stopped");
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "tasks/registry.hpp"
 
+#include <thread>
+
 namespace famigo::tasks {
 
 void Registry::add(std::string name, Handler handler) {
@@ -25,6 +27,12 @@ void register_builtin_tasks(Registry& registry) {
         if (x.is_number_integer() && y.is_number_integer())
             return x.get<std::int64_t>() + y.get<std::int64_t>();
         return x.get<double>() + y.get<double>();
+    });
+    // Sleeps, then returns its argument: for drills of shutdown and leases.
+    registry.add_typed<double, double>("famigo.sleep", {"seconds"}, [](double seconds) {
+        if (seconds < 0 || seconds > 600) throw BadArguments("famigo.sleep takes 0 to 600 seconds");
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        return seconds;
     });
 }
 

@@ -103,7 +103,8 @@ class Registry {
 };
 
 // famigo.ping (returns its argument) and famigo.add (returns x + y): for
-// checking a deployment and Celery interoperation end to end.
+// checking a deployment and Celery interoperation end to end; famigo.sleep
+// (sleeps `seconds`, at most 600, and returns them): for shutdown drills.
 void register_builtin_tasks(Registry& registry);
 
 }  // namespace famigo::tasks

@@ -113,8 +113,10 @@ def start_server(tmp_path, settings, extra_args=(), env=None):
     # A store of the test's own unless the test names one: never the repo's
     # var/famigo.db, which `make run` uses.
     store = tmp_path / f"store-{log_path.stem}.db"
+    # Likewise the task queue (not the repo's var/tasks.db).
+    task_db = tmp_path / f"tasks-{log_path.stem}.db"
     args = [str(FAMIGO), "serve", "--listen", "127.0.0.1:0", "--set", f"http.access_log={access_log}",
-            "--set", f"store.url=sqlite:///{store}"]
+            "--set", f"store.url=sqlite:///{store}", "--set", f"tasks.url=sqlite:///{task_db}"]
     for key, value in settings.items():
         if isinstance(value, bool):
             value = "true" if value else "false"
