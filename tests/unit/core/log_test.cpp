@@ -9,7 +9,7 @@ namespace {
 
 // The level is process-wide: each test puts back the default it found.
 class LogLevelTest : public ::testing::Test {
-protected:
+  protected:
     void TearDown() override { log::set_level(log::Level::Info); }
 };
 
