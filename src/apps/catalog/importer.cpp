@@ -8,6 +8,7 @@
 
 #include "apps/catalog/csv.hpp"
 #include "apps/catalog/generation.hpp"
+#include "apps/catalog/present.hpp"
 #include "docstore/errors.hpp"
 
 namespace famigo::apps::catalog {
@@ -57,6 +58,21 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // One app as read: the last row of its source_id wins.
+// Google Play lists some apps under two categories (a row each, e.g.
+// "Coloring book moana" in ART_AND_DESIGN and in FAMILY). The last row wins,
+// but what the earlier rows said the app is stays searchable: their genres,
+// and their category's name as a genre, join the winner's genres (up to the
+// model's 10).
+void keep_listing_genres(App& winner, const App& earlier) {
+    auto keep = [&](const std::string& genre) {
+        if (genre.empty() || winner.genres.size() >= 10) return;
+        if (std::find(winner.genres.begin(), winner.genres.end(), genre) == winner.genres.end())
+            winner.genres.push_back(genre);
+    };
+    for (const auto& genre : earlier.genres) keep(genre);
+    if (earlier.category != winner.category) keep(category_name(earlier.category));
+}
+
 struct Pending {
     App app;
     std::size_t file = 0;  // index into the report's files
@@ -126,6 +142,7 @@ class Run {
             pending_.push_back({std::move(mapped.app), file, line});
         } else {
             ++report_.files[file].duplicates;
+            keep_listing_genres(mapped.app, pending_[it->second].app);
             pending_[it->second] = {std::move(mapped.app), file, line};
         }
     }

@@ -239,3 +239,17 @@ TEST_F(ImporterTest, TheRealDemoFiles) {
     EXPECT_EQ(again.total().unchanged, 9659 + 7197);
     EXPECT_EQ(generation(), 1);
 }
+
+TEST_F(ImporterTest, MergedRowsKeepTheirGenresAndCategory) {
+    auto csv = std::string(kPlayHeader) +
+               "Coloring book,ART_AND_DESIGN,4.1,10,1M,100+,Free,0,Everyone,Art & Design;Pretend "
+               "Play,1-Jan-18,1.0,4.0 and up\n"
+               "Coloring book,FAMILY,4.1,10,1M,100+,Free,0,Everyone,Art & Design;Creativity,"
+               "1-Jan-18,1.0,4.0 and up\n";
+    run({write("googleplaystore.csv", csv)});
+    auto book = app("gp:Coloring book");
+    ASSERT_TRUE(book);
+    EXPECT_EQ(book->category, "family");  // the last row wins
+    EXPECT_EQ(book->genres, (std::vector<std::string>{"Art & Design", "Creativity", "Pretend Play",
+                                                      "Art and design"}));
+}
