@@ -50,10 +50,14 @@ std::string clause_query(const Schema& schema, const Clause& clause) {
         add(field.name + "_u:" + word + "^" + num(w));
         add(field.name + "_t:" + word + "^" + num(w));
         int budget = typo_budget(clause.words[0]);
+        // Typo and prefix matches score a constant, as Lucene already scores
+        // a prefix (a constant-score rewrite). A BM25-scored fuzzy match of a
+        // rare near-word would outrank every prefix match: "minec" found
+        // "miner" before Minecraft, "pokem" found "pokemo" before Pokémon.
         if (budget > 0)
-            add(field.name + "_u:" + word + "~" + std::to_string(budget) + "^" +
-                num(w * kTypoScale));
-        if (clause.prefix) add(field.name + "_u:" + word + "*^" + num(w * kPrefixScale));
+            add("(" + field.name + "_u:" + word + "~" + std::to_string(budget) +
+                ")^=" + num(w * kTypoScale));
+        if (clause.prefix) add("(" + field.name + "_u:" + word + "*)^=" + num(w * kPrefixScale));
     }
     return out + ")";
 }
