@@ -5,6 +5,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/duration.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
 
@@ -13,28 +14,6 @@ namespace {
 
 [[noreturn]] void fail(const std::string& key, const std::string& origin, const std::string& why) {
     throw ConfigError("config key '" + key + "' (from " + origin + "): " + why);
-}
-
-std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
-    text = strings::trim(text);
-    size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-    auto number = strings::parse_i64(text.substr(0, digits));
-    if (!number) return std::nullopt;
-    std::string unit = strings::to_lower(strings::trim(text.substr(digits)));
-    std::int64_t factor;
-    if (unit.empty() || unit == "ms")
-        factor = 1;
-    else if (unit == "s")
-        factor = 1000;
-    else if (unit == "m")
-        factor = 60 * 1000;
-    else if (unit == "h")
-        factor = 3600 * 1000;
-    else
-        return std::nullopt;
-    if (*number > INT64_MAX / factor) return std::nullopt;
-    return *number * factor;
 }
 
 const char* kind_name(Kind kind) {
@@ -110,6 +89,28 @@ Value from_toml(const Key& key, const toml::node& node, const std::string& origi
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+    text = strings::trim(text);
+    size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    auto number = strings::parse_i64(text.substr(0, digits));
+    if (!number) return std::nullopt;
+    std::string unit = strings::to_lower(strings::trim(text.substr(digits)));
+    std::int64_t factor;
+    if (unit.empty() || unit == "ms")
+        factor = 1;
+    else if (unit == "s")
+        factor = 1000;
+    else if (unit == "m")
+        factor = 60 * 1000;
+    else if (unit == "h")
+        factor = 3600 * 1000;
+    else
+        return std::nullopt;
+    if (*number > INT64_MAX / factor) return std::nullopt;
+    return *number * factor;
+}
 
 Schema& Schema::add(Key key) {
     if (find(key.name)) throw Error("config key declared twice: " + key.name);
