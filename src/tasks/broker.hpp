@@ -143,6 +143,17 @@ class Broker {
     // Throws BrokerUnavailable when the broker cannot be reached.
     virtual void ping() = 0;
     virtual std::string describe() const = 0;  // "sqlite:var/tasks.db", for logs
+
+    // A named lock with a lease, for `famigo beat` (one active scheduler across
+    // hosts): true when `owner` now holds `name` until now + lease, because it
+    // was free, its lease ran out, or `owner` already held it (a renewal).
+    virtual bool try_lock(std::string_view name, std::string_view owner, milliseconds lease) = 0;
+    // Frees the lock if `owner` holds it (a clean shutdown hands over at once).
+    virtual void unlock(std::string_view name, std::string_view owner) = 0;
+    // Small durable values kept beside the queues (the scheduler's last-run
+    // times), so every scheduler of a deployment sees the same ones.
+    virtual std::optional<std::string> get_value(std::string_view key) = 0;
+    virtual void set_value(std::string_view key, std::string_view value) = 0;
 };
 
 // A random UUID4 in Celery's text form (8-4-4-4-12 lower-case hex).

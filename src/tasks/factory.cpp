@@ -1,6 +1,7 @@
 #include "tasks/factory.hpp"
 
 #include "core/strings.hpp"
+#include "tasks/beat.hpp"
 #include "tasks/local/sqlite_broker.hpp"
 #include "tasks/redis/redis_broker.hpp"
 
@@ -64,6 +65,7 @@ void define_config(config::Schema& schema) {
         .add({"tasks.idempotency_ttl", Kind::DurationMs, "24h",
               "how long an idempotency key is remembered after its task finished",
               config::positive});
+    define_beat_config(schema);
 }
 
 std::unique_ptr<Broker> make_broker(std::string_view url, const BrokerSettings& settings) {

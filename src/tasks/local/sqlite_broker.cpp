@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS tasks(
 );
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(state, queue, due);
 CREATE INDEX IF NOT EXISTS tasks_keep ON tasks(keep_until) WHERE state = 'done';
+CREATE TABLE IF NOT EXISTS locks(name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
 constexpr const char* kColumns =
@@ -481,6 +483,41 @@ void SqliteBroker::ping() {
     std::lock_guard lock(db_->mutex);
     Stmt s(*db_, "SELECT count(*) FROM tasks WHERE 0");
     s.step();
+}
+
+// One statement: the row is written only when the lock is free, ran out or
+// is ours, so two schedulers racing for it cannot both see a change.
+bool SqliteBroker::try_lock(std::string_view name, std::string_view owner, milliseconds lease) {
+    std::int64_t now = now_ms();
+    std::lock_guard lock(db_->mutex);
+    Stmt s(*db_,
+           "INSERT INTO locks(name, owner, expires) VALUES (?1, ?2, ?3) "
+           "ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires "
+           "WHERE locks.owner = excluded.owner OR locks.expires <= ?4");
+    s.bind(1, name).bind(2, owner).bind(3, now + lease.count()).bind(4, now).run();
+    return s.changes() > 0;
+}
+
+void SqliteBroker::unlock(std::string_view name, std::string_view owner) {
+    std::lock_guard lock(db_->mutex);
+    Stmt s(*db_, "DELETE FROM locks WHERE name = ?1 AND owner = ?2");
+    s.bind(1, name).bind(2, owner).run();
+}
+
+std::optional<std::string> SqliteBroker::get_value(std::string_view key) {
+    std::lock_guard lock(db_->mutex);
+    Stmt s(*db_, "SELECT value FROM kv WHERE key = ?1");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void SqliteBroker::set_value(std::string_view key, std::string_view value) {
+    std::lock_guard lock(db_->mutex);
+    Stmt s(*db_,
+           "INSERT INTO kv(key, value) VALUES (?1, ?2) "
+           "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key).bind(2, value).run();
 }
 
 }  // namespace famigo::tasks

@@ -420,4 +420,40 @@ void RedisBroker::ping() {
     pool_->command({"PING"});
 }
 
+// Take when free, or renew when ours: atomic, so two schedulers never both
+// hold it. PX makes Redis itself end the lease of a scheduler that died.
+constexpr const char* kRedisTryLock = R"lua(
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+)lua";
+
+constexpr const char* kRedisUnlock = R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua";
+
+bool RedisBroker::try_lock(std::string_view name, std::string_view owner, milliseconds lease) {
+    Reply r = pool_->eval(kRedisTryLock, {"famigo.lock." + std::string(name)},
+                          {std::string(owner), std::to_string(std::max<long>(1, lease.count()))});
+    return r.integer == 1;
+}
+
+void RedisBroker::unlock(std::string_view name, std::string_view owner) {
+    pool_->eval(kRedisUnlock, {"famigo.lock." + std::string(name)}, {std::string(owner)});
+}
+
+std::optional<std::string> RedisBroker::get_value(std::string_view key) {
+    Reply r = pool_->command({"GET", "famigo.value." + std::string(key)});
+    if (r.nil()) return std::nullopt;
+    return r.str;
+}
+
+void RedisBroker::set_value(std::string_view key, std::string_view value) {
+    pool_->command({"SET", "famigo.value." + std::string(key), std::string(value)});
+}
+
 }  // namespace famigo::tasks

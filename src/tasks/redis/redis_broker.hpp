@@ -55,6 +55,10 @@ class RedisBroker final : public Broker {
     std::vector<QueueStats> stats() override;
     void ping() override;
     std::string describe() const override;
+    bool try_lock(std::string_view name, std::string_view owner, milliseconds lease) override;
+    void unlock(std::string_view name, std::string_view owner) override;
+    std::optional<std::string> get_value(std::string_view key) override;
+    void set_value(std::string_view key, std::string_view value) override;
 
     class Connections;  // the pool of hiredis contexts (redis_connection.cpp)
 

@@ -370,5 +370,29 @@ TYPED_TEST(BrokerContract, PingAnswersWhileUp) {
     EXPECT_NO_THROW(this->broker().ping());
 }
 
+TYPED_TEST(BrokerContract, LockHasOneHolderUntilItsLeaseRunsOut) {
+    auto other = this->backend_.make();  // another process's client
+    EXPECT_TRUE(this->broker().try_lock("beat", "a", 300ms));
+    EXPECT_FALSE(other->try_lock("beat", "b", 300ms));
+    EXPECT_TRUE(this->broker().try_lock("beat", "a", 300ms));  // renewed by its holder
+    EXPECT_TRUE(other->try_lock("other-lock", "b", 300ms));    // locks are by name
+    std::this_thread::sleep_for(400ms);
+    EXPECT_TRUE(other->try_lock("beat", "b", 10s));  // a ran out: b takes over
+    EXPECT_FALSE(this->broker().try_lock("beat", "a", 10s));
+    this->broker().unlock("beat", "a");  // not a's: changes nothing
+    EXPECT_FALSE(this->broker().try_lock("beat", "a", 10s));
+    other->unlock("beat", "b");
+    EXPECT_TRUE(this->broker().try_lock("beat", "a", 10s));
+}
+
+TYPED_TEST(BrokerContract, ValuesAreSharedAndOverwritten) {
+    auto other = this->backend_.make();
+    EXPECT_FALSE(this->broker().get_value("beat.last.x"));
+    this->broker().set_value("beat.last.x", "1");
+    this->broker().set_value("beat.last.x", "2");
+    EXPECT_EQ(other->get_value("beat.last.x"), "2");
+    EXPECT_FALSE(other->get_value("beat.last.y"));
+}
+
 }  // namespace
 }  // namespace famigo::tasks
