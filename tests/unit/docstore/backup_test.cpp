@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "backends.hpp"
+#include "docstore/backup_drill.hpp"
 
 namespace famigo::docstore {
 namespace {
@@ -99,6 +100,51 @@ TYPED_TEST(BackupContract, RefusesDamagedBackups) {
     std::filesystem::remove(file.string() + ".sha256");
     EXPECT_THROW(target->restore(file, {}, false), Unavailable);
     EXPECT_EQ(target->collection("apps").count(), 0);
+}
+
+// The famigo.backup task's work: a backup, its restore drill (counts and
+// indexes of every collection), the newest `keep` kept; then a damaged or
+// truncated file fails the drill.
+TYPED_TEST(BackupContract, ScheduledBackupPassesItsDrillAndKeepsTheNewest) {
+    auto source = this->source_backend.open();
+    this->fill(*source);
+    BackupPolicy policy{this->files.path() / "backups", 2};
+    DrillReport first = backup_with_drill(*source, policy);
+    EXPECT_EQ(first.counts.at("apps"), 3000);
+    EXPECT_EQ(first.counts.at("families"), 1);
+    EXPECT_EQ(first.documents, 3001);
+    EXPECT_TRUE(std::filesystem::exists(first.file.string() + ".drill.json"));
+    source->collection("families").insert({{"_id", "f2"}, {"name", "The Joneses"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    backup_with_drill(*source, policy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    DrillReport third = backup_with_drill(*source, policy);
+    EXPECT_EQ(third.counts.at("families"), 2);
+    EXPECT_EQ(third.removed, 1);
+    EXPECT_FALSE(std::filesystem::exists(first.file));
+    EXPECT_FALSE(std::filesystem::exists(first.file.string() + ".sha256"));
+    auto last = last_verified_backup(policy.dir);
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->file, third.file);
+    EXPECT_EQ(last->documents, 3002);
+    // No scratch store is left behind.
+    int entries = 0;
+    for (auto& e : std::filesystem::directory_iterator(policy.dir))
+        entries += bool(e.path().filename().string().starts_with("."));
+    EXPECT_EQ(entries, 0);
+
+    // One byte changed: the checksum fails the drill.
+    {
+        std::fstream f(third.file, std::ios::in | std::ios::out | std::ios::binary);
+        auto middle = std::streamoff(std::filesystem::file_size(third.file) / 2);
+        f.seekg(middle);
+        char byte = char(f.get());
+        f.seekp(middle);
+        f.put(char(byte ^ 0x5a));
+    }
+    EXPECT_THROW(restore_drill(third.file, this->files.path() / "scratch"), DrillFailed);
+    EXPECT_FALSE(std::filesystem::exists(this->files.path() / "scratch"));
+    EXPECT_FALSE(last_verified_backup(this->files.path() / "nothing-here"));
 }
 
 TEST(SqliteBackup, IsAConsistentOnlineSnapshot) {
