@@ -28,9 +28,11 @@ then in-flight requests finish (up to server.drain_timeout) and the process exit
   --listen HOST:PORT   same as --set server.listen=HOST:PORT (default 127.0.0.1:8000)
 )",
      cmd_serve},
-    {"check", "Nagios plugin: check a URL's status and response time",
+    {"check", "Nagios plugins: a URL's status and time, the task queue backlog, the last backup",
      R"(usage: famigo check --url URL [--warn-ms N] [--crit-ms N] [--timeout-ms N] [--expect-status CODE]
                     [--bearer-token-file PATH]
+       famigo check queue [--queue Q]... [--warn-depth N] [--crit-depth N] [--warn-age D] [--crit-age D]
+       famigo check backup [--warn-age D] [--crit-age D]
 
 Fetches URL (http:// only) and prints one line with perfdata
 "time=<ms>ms;<warn>;<crit>;0". Exit codes: 0 OK, 1 WARNING (slower than
@@ -39,6 +41,13 @@ status other than --expect-status, default 200, or no answer within
 --timeout-ms, default 10000), 3 UNKNOWN (bad arguments).
 --bearer-token-file sends the token in PATH's first line as
 "Authorization: Bearer <token>" (for /metrics with metrics.bearer_token).
+
+queue: every queue of tasks.url (or each --queue): WARNING/CRITICAL when its
+ready tasks reach --warn-depth/--crit-depth (100, 1000) or its oldest ready
+task's age reaches --warn-age/--crit-age (60s, 5m); CRITICAL when the broker
+does not answer. backup: the newest backup in backup.dir that passed its
+restore drill; WARNING/CRITICAL when older than --warn-age/--crit-age (26h,
+50h), CRITICAL when there is none. Durations as in config: 90s, 5m, 26h.
 )",
      cmd_check},
     {"collectstatic", "copy static files into the build folder, fingerprinted and compressed",
@@ -164,6 +173,19 @@ fetching; running tasks finish within tasks.shutdown_grace, and what still
 runs then is handed back to the queue for another worker. See docs/tasks.md.
 )",
      cmd_worker},
+    {"beat", "run the periodic task scheduler (beat.schedules) until SIGTERM",
+     R"(usage: famigo beat [--config PATH] [--set KEY=VALUE]...
+
+Enqueues the periodic tasks of beat.schedules on the broker tasks.url when
+they are due, e.g.
+  beat.schedules = ["purge-sessions every 1h famigo.sessions.purge",
+                    "backup cron 30 3 * * * famigo.backup"]
+(`every DURATION`, or five cron fields in UTC). Run one on each of several
+hosts: only the holder of the broker's scheduler lock enqueues; another takes
+over within beat.lease when it stops. A slot missed while no beat ran is run
+once. SIGTERM or SIGINT frees the lock and exits 0. See docs/tasks.md.
+)",
+     cmd_beat},
     {"tasks", "look at and act on the task queues: list, show, dead, retry, purge, send",
      R"(usage: famigo tasks list [QUEUE] [--limit N]
        famigo tasks show ID
@@ -184,6 +206,17 @@ its result is kept unless --no-result. Exit codes: 0 done, 1 no such task,
 2 usage error (bad JSON, bad name).
 )",
      cmd_tasks},
+    {"mail", "send a test mail through the task queue",
+     R"(usage: famigo mail test ADDRESS [--note TEXT]
+
+Renders templates/mail/test.txt and test.html (our template engine) and
+enqueues the famigo.mail.send task for ADDRESS ("Name <a@b>" or "a@b");
+prints the task id. A worker sends it over SMTP (mail.url, mail.starttls,
+mail.username, mail.password, mail.from), retrying while the server is
+unreachable; `famigo tasks show ID` shows its Message-ID once sent.
+Exit codes: 0 enqueued, 1 template error, 2 a bad address. See docs/tasks.md.
+)",
+     cmd_mail},
     {"version", "print the version", "usage: famigo version\n", cmd_version},
 };
 

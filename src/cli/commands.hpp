@@ -20,6 +20,7 @@ struct Command {
 int cmd_serve(int argc, char** argv, char** envp);
 int cmd_user(int argc, char** argv, char** envp);  // user_commands.cpp
 int cmd_check(int argc, char** argv, char** envp);
+int cmd_check_tasks(int argc, char** argv, char** envp);  // check queue|backup
 int cmd_collectstatic(int argc, char** argv, char** envp);
 int cmd_config(int argc, char** argv, char** envp);
 int cmd_render(int argc, char** argv, char** envp);
@@ -31,6 +32,8 @@ int cmd_restore(int argc, char** argv, char** envp);
 int cmd_import(int argc, char** argv, char** envp);
 int cmd_editorial(int argc, char** argv, char** envp);
 int cmd_worker(int argc, char** argv, char** envp);  // tasks_commands.cpp
+int cmd_beat(int argc, char** argv, char** envp);
+int cmd_mail(int argc, char** argv, char** envp);  // mail_command.cpp
 int cmd_tasks(int argc, char** argv, char** envp);
 
 int main(int argc, char** argv, char** envp);

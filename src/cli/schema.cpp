@@ -3,8 +3,10 @@
 #include "apps/installed.hpp"
 #include "assets/options.hpp"
 #include "cache/factory.hpp"
+#include "docstore/backup_drill.hpp"
 #include "docstore/config.hpp"
 #include "http/server_config.hpp"
+#include "mail/smtp.hpp"
 #include "ops/debug_routes.hpp"
 #include "ops/metrics_access.hpp"
 #include "search/factory.hpp"
@@ -21,9 +23,11 @@ config::Schema full_schema() {
     http::define_config(schema);
     assets::define_config(schema);
     docstore::define_config(schema);
+    docstore::define_backup_config(schema);
     cache::define_config(schema);
     search::define_config(schema);
     tasks::define_config(schema);
+    mail::define_config(schema);
     ops::define_debug_config(schema);
     ops::define_metrics_config(schema);
     web::tmpl::define_config(schema);

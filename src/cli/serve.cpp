@@ -17,6 +17,7 @@
 #include "cli/task_wiring.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "docstore/backup_drill.hpp"
 #include "docstore/config.hpp"
 #include "docstore/errors.hpp"
 #include "docstore/store.hpp"
@@ -105,6 +106,17 @@ int cmd_serve(int argc, char** argv, char** envp) {
     });
     registry.add_collector(
         [&broker](ops::Exposition& out) { tasks::collect_queues(*broker, out); });
+    // The age of the newest backup whose restore drill passed (famigo.backup),
+    // for alerting from Prometheus as `famigo check backup` does from Nagios.
+    registry.add_collector([dir = docstore::backup_policy(config).dir](ops::Exposition& out) {
+        auto last = docstore::last_verified_backup(dir);
+        out.family("famigo_backup_last_verified_timestamp_seconds", "gauge",
+                   "when the newest backup's restore drill passed (unix time; 0: none)");
+        out.sample("famigo_backup_last_verified_timestamp_seconds", {},
+                   last
+                       ? std::chrono::duration<double>(last->verified_at.time_since_epoch()).count()
+                       : 0.0);
+    });
     tasks::Registry task_registry;
     register_tasks(task_registry, TaskDeps{config, *store});
     std::unique_ptr<tasks::WorkerPool> task_pool;

@@ -32,7 +32,9 @@ double number_flag(Args& args, std::string_view name, double fallback) {
 
 }  // namespace
 
-int cmd_check(int argc, char** argv, char**) {
+int cmd_check(int argc, char** argv, char** envp) {
+    if (argc > 1 && (std::string_view(argv[1]) == "queue" || std::string_view(argv[1]) == "backup"))
+        return cmd_check_tasks(argc, argv, envp);  // check_commands.cpp
     Args args(argc, argv);
     ops::CheckOptions options;
     try {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/config.hpp"
+#include "mail/message.hpp"
 #include "tasks/registry.hpp"
 
 namespace famigo::docstore {
@@ -19,5 +20,13 @@ struct TaskDeps {
 };
 
 void register_tasks(tasks::Registry& registry, TaskDeps deps);
+
+// famigo.mail.send: kwargs are mail::to_json(message); a refused or
+// unreachable server is retried (up to kMailRetries, backing off), a message
+// that cannot be built is dead at once.
+inline constexpr std::string_view kMailTask = "famigo.mail.send";
+inline constexpr int kMailRetries = 8;
+// Enqueues `message` (rendered parts) for sending; returns the task id.
+std::string enqueue_mail(tasks::Broker& broker, const mail::Message& message);  // mail_command.cpp
 
 }  // namespace famigo::cli

@@ -1,5 +1,6 @@
-// `famigo worker` (a process of task workers) and `famigo tasks` (look at and
-// act on the queues: list, show, dead, retry, purge, send).
+// `famigo worker` (a process of task workers), `famigo beat` (the periodic
+// task scheduler) and `famigo tasks` (look at and act on the queues: list,
+// show, dead, retry, purge, send).
 #include <pthread.h>
 #include <signal.h>
 
@@ -16,6 +17,7 @@
 #include "core/time.hpp"
 #include "docstore/config.hpp"
 #include "docstore/store.hpp"
+#include "tasks/beat.hpp"
 #include "tasks/factory.hpp"
 
 namespace famigo::cli {
@@ -123,6 +125,39 @@ int cmd_worker(int argc, char** argv, char** envp) {
         std::_Exit(0);
     }
     log::info("worker: stopped");
+    return 0;
+}
+
+int cmd_beat(int argc, char** argv, char** envp) {
+    Args args(argc, argv);
+    config::Config config = load_config(args, envp);
+    args.finish();
+    log::set_level(log::parse_level(config.str("log.level")));
+    sigset_t stop_signals = block_stop_signals();
+    auto broker = tasks::make_broker(config);
+    tasks::Beat beat(*broker, tasks::beat_options(config));
+    std::string names;
+    for (const auto& e : beat.options().entries)
+        names += (names.empty() ? "" : ", ") + e.name + " (" + e.schedule.text() + ")";
+    log::info("beat: " + beat.options().owner + " on " + broker->describe() +
+              ", schedules: " + (names.empty() ? "none" : names));
+    auto tick = beat.options().tick.count();
+    timespec pause{time_t(tick / 1000), long(tick % 1000) * 1000000L};
+    for (;;) {
+        try {
+            beat.tick(tasks::Clock::now());
+        } catch (const Error& e) {  // the broker is down: try again next tick
+            log::warn(std::string("beat: ") + e.what());
+        }
+        int signal = sigtimedwait(&stop_signals, nullptr, &pause);
+        if (signal == SIGTERM || signal == SIGINT) break;
+    }
+    try {
+        beat.release();  // another beat takes over at once rather than after the lease
+    } catch (const Error& e) {
+        log::warn(std::string("beat: ") + e.what());
+    }
+    log::info("beat: stopped");
     return 0;
 }
 
