@@ -59,6 +59,14 @@ def redis_url(redis_server):
     return f"redis://127.0.0.1:{redis_server.ports[0]}/0"
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def broker(request, tmp_path):
+    """A broker URL: a fresh SQLite file, then the session's redis-server, emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/tasks.db"
+    return request.getfixturevalue("redis_url")
+
+
 def run(*args, check=True, timeout=60, env=None):
     """Runs a famigo subcommand; asserts exit 0 unless check=False."""
     result = subprocess.run([str(FAMIGO), *args], capture_output=True, text=True, timeout=timeout,

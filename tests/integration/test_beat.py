@@ -5,19 +5,13 @@ drill and `famigo check backup`; the session purge job; `famigo check queue`."""
 import json
 import re
 import signal
+import subprocess
 import time
 
-import pytest
+from conftest import FAMIGO
 
-from tasks_support import (famigo_process, redis_server, redis_url, run, send, show,  # noqa: F401
+from tasks_support import (broker, famigo_process, redis_server, redis_url, run, send, show,  # noqa: F401
                            wait_until)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def broker(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/tasks.db"
-    return request.getfixturevalue("redis_url")
 
 
 def beat_flags(broker):
@@ -74,6 +68,14 @@ def test_bad_schedules_stop_start_up_naming_the_key(tmp_path):
         assert "beat.schedules" in result.stderr, result.stderr
 
 
+def db_insert(collection, store_flag, docs):
+    """`famigo db insert` of JSON documents, one per line."""
+    result = subprocess.run([str(FAMIGO), "db", "insert", collection, "--set", store_flag],
+                            input="\n".join(json.dumps(d) for d in docs), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
 def store_flags(tmp_path, keep=2):
     return ["--set", f"tasks.url=sqlite:///{tmp_path}/tasks.db",
             "--set", f"store.url=sqlite:///{tmp_path}/famigo.db",
@@ -83,11 +85,7 @@ def store_flags(tmp_path, keep=2):
 def test_backup_job_drills_keeps_the_newest_and_the_check_reads_it(tmp_path, famigo_process):
     flags = store_flags(tmp_path)
     url = f"sqlite:///{tmp_path}/tasks.db"
-    docs = "\n".join(json.dumps({"n": i, "name": f"Äpp {i}"}) for i in range(250))
-    result = __import__("subprocess").run(
-        [str(__import__("conftest").FAMIGO), "db", "insert", "apps", *flags[2:4]],
-        input=docs, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    db_insert("apps", flags[3], [{"n": i, "name": f"Äpp {i}"} for i in range(250)])
     check = run("check", "backup", *flags, check=False)
     assert check.returncode == 2 and check.stdout.startswith("BACKUP CRITICAL - no backup"), check.stdout
     famigo_process("worker", *flags)
@@ -114,14 +112,10 @@ def test_session_purge_job_deletes_only_expired_sessions(tmp_path, famigo_proces
     flags = store_flags(tmp_path) + ["--set", "session.engine=store"]
     url = f"sqlite:///{tmp_path}/tasks.db"
     now_ms = int(time.time() * 1000)
-    docs = "\n".join(json.dumps(d) for d in [
+    db_insert("sessions", flags[3], [
         {"_id": "old1", "data": {}, "expires": now_ms - 1000},
         {"_id": "old2", "data": {}, "expires": now_ms - 10},
         {"_id": "live", "data": {"u": 1}, "expires": now_ms + 3600_000}])
-    result = __import__("subprocess").run(
-        [str(__import__("conftest").FAMIGO), "db", "insert", "sessions", *flags[2:4]],
-        input=docs, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
     famigo_process("worker", *flags)
     task = send(url, "famigo.sessions.purge")
     assert wait_until(lambda: show(url, task).get("result")) == ("SUCCESS", 2)

@@ -5,18 +5,9 @@ import re
 import signal
 import time
 
-import pytest
-
 from cache_support import metric
-from tasks_support import (famigo_process, redis_server, redis_url, run, send, show,  # noqa: F401
+from tasks_support import (broker, famigo_process, redis_server, redis_url, run, send, show,  # noqa: F401
                            wait_until)
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def broker(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/tasks.db"
-    return request.getfixturevalue("redis_url")
 
 
 def test_send_then_a_worker_runs_it_and_keeps_the_result(broker, famigo_process):
