@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include "core/text.hpp"
 
@@ -142,10 +143,27 @@ int typo_budget(std::string_view word) {
     return n >= 9 ? 2 : n >= 5 ? 1 : 0;
 }
 
-int edit_distance(std::string_view a, std::string_view b, int limit) {
+namespace {
+
+// Optimal string alignment rows over a and b; `prefix`: the distance from a to
+// the closest prefix of b (the last row's minimum) rather than to all of b.
+// Words are at most kMaxWordBytes, so the rows live on the stack: this runs
+// for every indexed word of a letter on each typo lookup.
+int osa_distance(std::string_view a, std::string_view b, int limit, bool prefix) {
     int n = int(a.size()), m = int(b.size());
-    if (std::abs(n - m) > limit) return limit + 1;
-    std::vector<int> prev2(std::size_t(m) + 1), prev(std::size_t(m) + 1), cur(std::size_t(m) + 1);
+    if (!prefix && std::abs(n - m) > limit) return limit + 1;
+    if (prefix && m > n + limit) m = n + limit;  // a longer prefix of b cannot be closer
+    constexpr std::size_t kRow = kMaxWordBytes + 2;
+    std::array<int, 3 * kRow> stack{};
+    std::vector<int> heap;  // only for text longer than a word
+    int* rows = stack.data();
+    std::size_t width = kRow;
+    if (std::size_t(m) + 1 > kRow) {
+        width = std::size_t(m) + 1;
+        heap.assign(3 * width, 0);
+        rows = heap.data();
+    }
+    std::span<int> prev2(rows, width), prev(rows + width, width), cur(rows + 2 * width, width);
     for (int j = 0; j <= m; ++j) prev[std::size_t(j)] = j;
     for (int i = 1; i <= n; ++i) {
         cur[0] = i;
@@ -164,7 +182,20 @@ int edit_distance(std::string_view a, std::string_view b, int limit) {
         std::swap(prev2, prev);
         std::swap(prev, cur);
     }
-    return std::min(prev[std::size_t(m)], limit + 1);
+    int best = prev[std::size_t(m)];
+    if (prefix)
+        for (int j = 0; j <= m; ++j) best = std::min(best, prev[std::size_t(j)]);
+    return std::min(best, limit + 1);
+}
+
+}  // namespace
+
+int edit_distance(std::string_view a, std::string_view b, int limit) {
+    return osa_distance(a, b, limit, false);
+}
+
+int prefix_edit_distance(std::string_view a, std::string_view b, int limit) {
+    return osa_distance(a, b, limit, true);
 }
 
 std::string join(const std::vector<std::string>& ws) {

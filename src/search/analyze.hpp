@@ -36,6 +36,10 @@ int typo_budget(std::string_view word);
 // Optimal string alignment distance (a swap of neighbours is one edit), or
 // limit + 1 as soon as it must exceed limit.
 int edit_distance(std::string_view a, std::string_view b, int limit);
+// The edit distance from `a` to the closest prefix of `b` ("minecarft" is 1
+// from "minecraft pe"'s word "minecraft"; "minec" is 0 from it), capped the
+// same way: a word being typed, matched against indexed words.
+int prefix_edit_distance(std::string_view a, std::string_view b, int limit);
 
 // The query text with `corrected` words in place of the parsed ones, in order.
 std::string join(const std::vector<std::string>& words);

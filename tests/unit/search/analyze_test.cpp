@@ -59,5 +59,23 @@ TEST(SearchTypos, BudgetByLength) {
     EXPECT_EQ(edit_distance("abc", "abc", 0), 0);
 }
 
+TEST(SearchTypos, LongTextStillMeasured) {
+    // Longer than a word (64 bytes): the rows move to the heap, same answers.
+    std::string a(100, 'a'), b(100, 'a');
+    b[50] = 'b';
+    EXPECT_EQ(edit_distance(a, b, 2), 1);
+    EXPECT_EQ(edit_distance(a, a + "xyz", 2), 3);
+}
+
+TEST(SearchTypos, DistanceToTheClosestPrefix) {
+    EXPECT_EQ(prefix_edit_distance("minec", "minecraft", 1), 0);
+    EXPECT_EQ(prefix_edit_distance("mniec", "minecraft", 1), 1);  // a swap in the typed part
+    EXPECT_EQ(prefix_edit_distance("mincr", "minecraft", 1), 1);  // a dropped letter
+    EXPECT_EQ(prefix_edit_distance("minecarft", "minecraft", 2), 1);
+    EXPECT_EQ(prefix_edit_distance("pokem", "poker", 1), 1);
+    EXPECT_EQ(prefix_edit_distance("angry", "ant", 1), 2);  // limit + 1
+    EXPECT_EQ(prefix_edit_distance("minecraft", "mine", 2), 3);
+}
+
 }  // namespace
 }  // namespace famigo::search
