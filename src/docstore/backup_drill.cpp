@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "core/log.hpp"
-#include "docstore/checksum.hpp"
 #include "docstore/export.hpp"
 
 namespace famigo::docstore {
@@ -138,12 +137,16 @@ DrillReport restore_drill(const fs::path& backup, const fs::path& scratch) {
     try {
         auto store = drill_scratch_store(scratch / "restored.db");
         if (is_sqlite_file(backup)) {
-            verify_checksum(backup);
-            // The snapshot's own content, read from a copy (opening a SQLite
-            // file may write to it; the backup must stay as its checksum says).
+            // SQLite only ever opens copies: opening a WAL-mode file leaves
+            // -wal and -shm files beside it, and the backup must stay exactly
+            // as its checksum says. The restore checks the copy's checksum.
+            fs::path copy = scratch / "backup.db";
+            fs::copy_file(backup, copy);
+            fs::copy_file(backup.string() + ".sha256", copy.string() + ".sha256");
+            store->restore(copy, {}, false);
+            // The snapshot's own content, read from another copy.
             fs::copy_file(backup, scratch / "expected.db");
             expected = drill_content(*drill_scratch_store(scratch / "expected.db"));
-            store->restore(backup, {}, false);
         } else {
             expected = drill_export_content(backup);
             import_store(*store, backup, {}, false);
