@@ -103,7 +103,7 @@ TimePoint Schedule::next_after(TimePoint last) const {
             day_ok = dom;
         else
             day_ok = dom || dow;
-        if (!months_.test(std::size_t(tm.tm_mon + 1)) || !day_ok) {
+        if (!months_.test(std::size_t(tm.tm_mon) + 1) || !day_ok) {
             t += (24 - tm.tm_hour) * 3600 - tm.tm_min * 60;  // next midnight
             continue;
         }
