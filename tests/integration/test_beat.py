@@ -99,6 +99,7 @@ def test_backup_job_drills_keeps_the_newest_and_the_check_reads_it(tmp_path, fam
     files = sorted(p.name for p in (tmp_path / "backups").iterdir())
     assert len([f for f in files if f.endswith(".db")]) == 2, files
     assert len([f for f in files if f.endswith(".drill.json")]) == 2, files
+    assert not [f for f in files if f.endswith(("-wal", "-shm"))], files  # the backup never opened
     ok = run("check", "backup", *flags)
     assert re.match(r"BACKUP OK - famigo-\d{8}T\d{9}Z\.db \(250 documents\) verified \d+ s ago \| age=\d+s;93600;180000;0$",
                     ok.stdout.strip()), ok.stdout
@@ -140,3 +141,19 @@ def test_queue_check_exit_codes(tmp_path):
     assert down.returncode == 2 and down.stdout.startswith("TASKS CRITICAL - broker:"), down.stdout
     bad = run("check", "queue", *flags, "--crit-depth", "many", check=False)
     assert bad.returncode == 3 and "--crit-depth" in bad.stdout, bad.stdout
+
+
+def test_the_periodic_jobs_run_under_beat(tmp_path, famigo_process):
+    # The shipped jobs on short schedules: beat enqueues, a worker runs them.
+    flags = store_flags(tmp_path) + ["--set", "session.engine=store"]
+    now_ms = int(time.time() * 1000)
+    db_insert("sessions", flags[3], [{"_id": "old", "data": {}, "expires": now_ms - 1000}])
+    famigo_process("worker", *flags)
+    beat = famigo_process("beat", *flags, "--set",
+                          "beat.schedules=backup every 1s famigo.backup,purge every 1s famigo.sessions.purge",
+                          "--set", "beat.tick=100ms", ready=r"is the active scheduler")
+    beat.wait_for(r"beat: sent famigo.backup", timeout=10)
+    beat.wait_for(r"beat: sent famigo.sessions.purge", timeout=10)
+    assert wait_until(lambda: list((tmp_path / "backups").glob("*.drill.json")), timeout=20)
+    assert wait_until(lambda: run("db", "count", "sessions", *flags[2:4]).stdout.strip() == "0")
+    assert run("check", "backup", *flags).returncode == 0
