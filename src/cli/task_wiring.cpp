@@ -1,7 +1,9 @@
 #include "cli/task_wiring.hpp"
 
+#include "apps/catalog/search_docs.hpp"
 #include "docstore/backup_drill.hpp"
 #include "mail/smtp.hpp"
+#include "search/factory.hpp"
 #include "web/auth/options.hpp"
 #include "web/auth/session_stores.hpp"
 
@@ -29,6 +31,19 @@ void register_tasks(tasks::Registry& registry, TaskDeps deps) {
                                {"removed", report.removed},
                                {"backup_seconds", report.backup_seconds},
                                {"drill_seconds", report.drill_seconds}};
+        });
+    // The whole catalog into a new search index, swapped in when complete; a
+    // count that does not match the store's published apps fails the task.
+    registry.add_typed<tasks::Json>(
+        "famigo.search.reindex", {}, [config = &deps.config, store = &deps.store]() {
+            auto index = search::make_index(search::search_settings(*config),
+                                            apps::catalog::app_search_schema());
+            auto report = apps::catalog::index_catalog(*store, *index);
+            return tasks::Json{{"apps", report.apps},
+                               {"indexed", report.indexed},
+                               {"documents", report.documents},
+                               {"generation", report.generation},
+                               {"seconds", report.seconds}};
         });
     registry.add(std::string(kMailTask), [options = mail::smtp_options(deps.config)](
                                              const tasks::Json& args, const tasks::Json& kwargs) {

@@ -35,7 +35,8 @@ void define_beat_config(config::Schema& schema) {
     using config::Kind;
     schema
         .add({"beat.schedules", Kind::StringList,
-              "purge-sessions every 1h famigo.sessions.purge,backup cron 30 3 * * * famigo.backup",
+              "purge-sessions every 1h famigo.sessions.purge,backup cron 30 3 * * * famigo.backup,"
+              "reindex cron 0 4 * * * famigo.search.reindex",
               "periodic tasks of famigo beat, one \"NAME every DURATION TASK [ARGS]\" or "
               "\"NAME cron MIN HOUR DAY MONTH WEEKDAY TASK [ARGS]\" (UTC) each",
               valid_beat_schedules})

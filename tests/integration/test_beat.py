@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from conftest import FAMIGO
+from conftest import FAMIGO, ROOT
 
 from tasks_support import (broker, famigo_process, redis_server, redis_url, run, send, show,  # noqa: F401
                            wait_until)
@@ -157,3 +157,17 @@ def test_the_periodic_jobs_run_under_beat(tmp_path, famigo_process):
     assert wait_until(lambda: list((tmp_path / "backups").glob("*.drill.json")), timeout=20)
     assert wait_until(lambda: run("db", "count", "sessions", *flags[2:4]).stdout.strip() == "0")
     assert run("check", "backup", *flags).returncode == 0
+
+
+def test_reindex_job_builds_the_search_index_of_the_catalog(tmp_path, famigo_process):
+    sample = tmp_path / "AppleStore.csv"
+    lines = (ROOT / "data" / "AppleStore.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    sample.write_text("".join(lines[:41]), encoding="utf-8")  # the header and 40 apps
+    flags = store_flags(tmp_path) + ["--set", f"search.url=xapian:///{tmp_path}/search"]
+    run("import", "--quiet", str(sample), *flags[2:4])
+    famigo_process("worker", *flags)
+    url = f"sqlite:///{tmp_path}/tasks.db"
+    task = send(url, "famigo.search.reindex")
+    state, report = wait_until(lambda: show(url, task).get("result"), timeout=30)
+    assert state == "SUCCESS", report
+    assert report["apps"] > 30 and report["indexed"] == report["apps"] == report["documents"], report
