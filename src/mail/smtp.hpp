@@ -6,6 +6,8 @@
 //   mail.username, mail.password (secret)   SMTP AUTH, when a username is set
 //   mail.from      the From of mail that names none, "Famigo <noreply@example.org>"
 //   mail.timeout   for the whole exchange
+//   mail.ca_file   CA certificates (PEM) the server's TLS certificate is checked
+//                  against; empty: the system's
 // A failure to connect or a refusal is SendFailed (transient: the mail task
 // retries it); a message that cannot be built is BadMessage (permanent).
 #pragma once
@@ -29,6 +31,7 @@ struct SmtpOptions {
     std::string username, password;
     std::string from = "Famigo <noreply@example.org>";
     std::chrono::milliseconds timeout{30000};
+    std::string ca_file;
 };
 
 void define_config(config::Schema& schema);

@@ -4,6 +4,7 @@ libcurl to Mailpit (tests/env/mailpit), and Mailpit's API shows what arrived:
 headers, both parts, non-ASCII subject, names and bodies. Bad input is refused
 before it is queued or dead-lettered at once; an unreachable server is retried."""
 import json
+import subprocess
 import urllib.request
 
 import pytest
@@ -89,6 +90,58 @@ def test_header_injection_is_refused_and_never_sent(mail_settings, famigo_proces
     messages = api(mail_settings.mailpit, "messages")["messages"]
     assert [m["Subject"] for m in messages] == ["fine"]
     assert all(a["Address"] != "victim@example.com" for m in messages for a in (m["To"] or []) + (m["Bcc"] or []))
+
+
+@pytest.fixture(scope="module")
+def tls_mailpit(tmp_path_factory):
+    """A Mailpit that requires STARTTLS (a self-signed certificate for
+    127.0.0.1) and SMTP AUTH (user famigo, password s3cret)."""
+    d = tmp_path_factory.mktemp("mailpit-tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(d / "key.pem"), "-out", str(d / "cert.pem"),
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    digest = subprocess.run(["openssl", "passwd", "-apr1", "s3cret"], check=True,
+                            capture_output=True, text=True, timeout=30).stdout.strip()
+    (d / "auth").write_text(f"famigo:{digest}\n")
+    server = EnvService("mailpit", d / "state", 1, args=(
+        "--smtp-tls-cert", str(d / "cert.pem"), "--smtp-tls-key", str(d / "key.pem"),
+        "--smtp-require-starttls", "--smtp-auth-file", str(d / "auth")))
+    server.ca = str(d / "cert.pem")
+    yield server
+    server.stop()
+
+
+def test_starttls_and_auth(tls_mailpit, tmp_path, famigo_process):
+    url = f"sqlite:///{tmp_path}/tasks.db"
+    base = ["--set", f"tasks.url={url}", "--set", f"store.url=sqlite:///{tmp_path}/famigo.db",
+            "--set", f"mail.url=smtp://127.0.0.1:{tls_mailpit.ports[0]}",
+            "--set", "mail.from=noreply@famigo.test", "--set", "tasks.retry_base=100ms",
+            "--set", "tasks.retry_max=200ms"]
+    mail = {"to": "zoe@example.com", "subject": "over TLS", "text": "secret"}
+    cases = {  # what a worker with these settings makes of one mail
+        "no-tls": ["--set", "mail.starttls=never", "--set", "mail.username=famigo",
+                   "--set", "mail.password=s3cret"],
+        "untrusted": ["--set", "mail.starttls=always", "--set", "mail.username=famigo",
+                      "--set", "mail.password=s3cret"],
+        "bad-password": ["--set", "mail.starttls=always", "--set", f"mail.ca_file={tls_mailpit.ca}",
+                         "--set", "mail.username=famigo", "--set", "mail.password=wrong"],
+    }
+    for name, flags in cases.items():
+        queue = f"q-{name}"
+        task = send(url, "famigo.mail.send", "--queue", queue, "--kwargs", json.dumps(mail))
+        worker = famigo_process("worker", "--queues", queue, *base, *flags)
+        info = wait_until(lambda: show(url, task).get("retries", 0) >= 1 and show(url, task))
+        expected = {"no-tls": "530", "untrusted": "certificate", "bad-password": "535"}[name]
+        assert info and expected in info["error"], (name, info)  # 530: STARTTLS first; 535: auth
+        worker.stop()
+    assert not api(tls_mailpit, "messages")["messages"]
+    task = send(url, "famigo.mail.send", "--kwargs", json.dumps(mail))
+    famigo_process("worker", *base, "--set", "mail.starttls=always",
+                   "--set", f"mail.ca_file={tls_mailpit.ca}",
+                   "--set", "mail.username=famigo", "--set", "mail.password=s3cret")
+    assert wait_until(lambda: show(url, task).get("result"), timeout=20)[0] == "SUCCESS"
+    assert [m["Subject"] for m in api(tls_mailpit, "messages")["messages"]] == ["over TLS"]
 
 
 def test_an_unreachable_server_is_retried(mail_settings, famigo_process, tmp_path):
