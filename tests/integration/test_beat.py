@@ -1,15 +1,16 @@
 """`famigo beat` and the periodic jobs: two schedulers on one broker (SQLite
 and a real redis-server), only the lock holder enqueues and the other takes
 over within the lease when it is killed; the backup job with its restore
-drill and `famigo check backup`; the session purge job; `famigo check queue`."""
+drill, `famigo check backup` and its /metrics gauge; the session purge and
+reindex jobs; the shipped jobs under beat; `famigo check queue`."""
 import json
 import re
 import signal
 import subprocess
 import time
 
+from cache_support import metric
 from conftest import FAMIGO, ROOT
-
 from tasks_support import (broker, famigo_process, redis_server, redis_url, run, send, show,  # noqa: F401
                            wait_until)
 
@@ -171,3 +172,14 @@ def test_reindex_job_builds_the_search_index_of_the_catalog(tmp_path, famigo_pro
     state, report = wait_until(lambda: show(url, task).get("result"), timeout=30)
     assert state == "SUCCESS", report
     assert report["apps"] > 30 and report["indexed"] == report["apps"] == report["documents"], report
+
+
+def test_metrics_show_when_the_last_backup_passed_its_drill(famigo_server, tmp_path):
+    url = f"sqlite:///{tmp_path}/tasks.db"
+    server = famigo_server(tasks__url=url, tasks__workers=1, backup__dir=str(tmp_path / "backups"))
+    assert metric(server, "famigo_backup_last_verified_timestamp_seconds") == 0
+    before = time.time()
+    task = send(url, "famigo.backup")
+    assert wait_until(lambda: show(url, task).get("result"), timeout=30)[0] == "SUCCESS"
+    stamp = metric(server, "famigo_backup_last_verified_timestamp_seconds")
+    assert before - 1 <= stamp <= time.time() + 1, (before, stamp)
