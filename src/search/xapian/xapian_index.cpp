@@ -122,7 +122,9 @@ class XapianIndex : public Index {
 
     Result query(const Query& q) override {
         check(q);
-        return read([&](const Xapian::Database& db) { return run_query(db, schema(), q, stem_); });
+        return read([&](const Xapian::Database& db) {
+            return run_query(db, schema(), q, stem_, vocabulary(db).get());
+        });
     }
 
     std::string suggest(const std::string& text) override {
@@ -170,6 +172,18 @@ class XapianIndex : public Index {
     }
 
   private:
+    // The vocabulary of the revision `db` reads, loaded once per revision (a
+    // commit or a rebuild makes a new one); queries share it.
+    std::shared_ptr<const Vocabulary> vocabulary(const Xapian::Database& db) {
+        std::string key = db.get_uuid() + ":" + std::to_string(db.get_revision());
+        std::lock_guard lock(vocabulary_mutex_);
+        if (key != vocabulary_key_) {
+            vocabulary_ = load_vocabulary(db);
+            vocabulary_key_ = key;
+        }
+        return vocabulary_;
+    }
+
     // Re-reads the stub when it changed; drops readers of an old generation.
     void refresh() {
         std::lock_guard lock(read_mutex_);
@@ -250,6 +264,9 @@ class XapianIndex : public Index {
     std::string generation_;
     Stamp stamp_;
     std::vector<std::unique_ptr<Xapian::Database>> idle_;
+    std::mutex vocabulary_mutex_;  // vocabulary_, vocabulary_key_
+    std::shared_ptr<const Vocabulary> vocabulary_;
+    std::string vocabulary_key_;
     std::mutex write_mutex_;  // writer_
     std::unique_ptr<Xapian::WritableDatabase> writer_;
 };

@@ -24,28 +24,40 @@ constexpr Xapian::doccount kCheckAtLeastNoFacets = 1000;
 // Keeps terms inside Xapian's 245-byte limit.
 constexpr std::size_t kMaxValueBytes = 200;
 
+bool near_word(std::string_view word, std::string_view candidate, int budget, bool prefix) {
+    if (candidate == word) return false;
+    if (prefix)
+        return candidate.starts_with(word) ||
+               (budget > 0 && candidate.size() + std::size_t(budget) >= word.size() &&
+                prefix_edit_distance(word, candidate, budget) <= budget);
+    auto n = word.size(), m = candidate.size();
+    if ((n > m ? n - m : m - n) > std::size_t(budget)) return false;
+    return edit_distance(word, candidate, budget) <= budget;
+}
+
 // Terms "W..." within the word's typo budget (prefix: of some prefix of the
 // term), most frequent first.
-std::vector<std::string> expansions(const Xapian::Database& db, const std::string& word,
-                                    bool prefix) {
+std::vector<std::string> expansions(const Xapian::Database& db, const Vocabulary* vocabulary,
+                                    const std::string& word, bool prefix) {
     int budget = typo_budget(word);
     if (budget == 0 && !prefix) return {};
     std::vector<std::pair<Xapian::doccount, std::string>> found;
     // Typos in the first letter are not looked for: it keeps the scan to one
     // letter's words, and people rarely get the first letter wrong.
-    std::string start = "W" + word.substr(0, 1);
-    for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
-        std::string term = *t;
-        std::string_view candidate = std::string_view(term).substr(1);
-        if (candidate == word) continue;
-        bool ok = false;
-        if (prefix) {
-            ok = candidate.starts_with(word) ||
-                 (budget > 0 && prefix_edit_distance(word, candidate, budget) <= budget);
-        } else {
-            ok = edit_distance(word, candidate, budget) <= budget;
+    std::string letter = word.substr(0, 1);
+    if (vocabulary) {
+        const auto& words = vocabulary->words;
+        auto first = std::lower_bound(words.begin(), words.end(), letter);
+        for (auto it = first; it != words.end() && it->starts_with(letter); ++it)
+            if (near_word(word, *it, budget, prefix))
+                found.emplace_back(vocabulary->freqs[std::size_t(it - words.begin())], "W" + *it);
+    } else {
+        std::string start = "W" + letter;
+        for (auto t = db.allterms_begin(start); t != db.allterms_end(start); ++t) {
+            std::string term = *t;
+            if (near_word(word, std::string_view(term).substr(1), budget, prefix))
+                found.emplace_back(t.get_termfreq(), std::move(term));
         }
-        if (ok) found.emplace_back(t.get_termfreq(), std::move(term));
     }
     std::size_t keep = std::min(found.size(), kMaxExpansions);
     std::partial_sort(found.begin(), found.begin() + std::ptrdiff_t(keep), found.end(),
@@ -55,8 +67,8 @@ std::vector<std::string> expansions(const Xapian::Database& db, const std::strin
     return out;
 }
 
-Xapian::Query clause_query(const Xapian::Database& db, const Clause& clause,
-                           const Xapian::Stem& stem) {
+Xapian::Query clause_query(const Xapian::Database& db, const Vocabulary* vocabulary,
+                           const Clause& clause, const Xapian::Stem& stem) {
     if (clause.phrase) {
         std::vector<Xapian::Query> terms;
         for (const auto& w : clause.words) terms.emplace_back("W" + w);
@@ -65,7 +77,7 @@ Xapian::Query clause_query(const Xapian::Database& db, const Clause& clause,
     }
     const std::string& w = clause.words[0];
     std::vector<Xapian::Query> parts = {Xapian::Query("W" + w), Xapian::Query("Z" + stem(w))};
-    auto more = expansions(db, w, clause.prefix);
+    auto more = expansions(db, vocabulary, w, clause.prefix);
     if (!more.empty())
         parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                            Xapian::Query(Xapian::Query::OP_SYNONYM, more.begin(), more.end()),
@@ -73,11 +85,11 @@ Xapian::Query clause_query(const Xapian::Database& db, const Clause& clause,
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
-Xapian::Query text_query(const Xapian::Database& db, const std::vector<Clause>& clauses,
-                         const Xapian::Stem& stem) {
+Xapian::Query text_query(const Xapian::Database& db, const Vocabulary* vocabulary,
+                         const std::vector<Clause>& clauses, const Xapian::Stem& stem) {
     std::vector<Xapian::Query> required, optional;
     for (const auto& clause : clauses) {
-        Xapian::Query q = clause_query(db, clause, stem);
+        Xapian::Query q = clause_query(db, vocabulary, clause, stem);
         if (clause.stop) {
             optional.push_back(q);
             continue;
@@ -141,10 +153,20 @@ Xapian::Document make_document(const Schema& schema, const Document& doc, const 
     return out;
 }
 
+std::shared_ptr<const Vocabulary> load_vocabulary(const Xapian::Database& db) {
+    auto out = std::make_shared<Vocabulary>();
+    for (auto t = db.allterms_begin("W"); t != db.allterms_end("W"); ++t) {
+        out->words.push_back((*t).substr(1));
+        out->freqs.push_back(t.get_termfreq());
+    }
+    return out;
+}
+
 Result run_query(const Xapian::Database& db, const Schema& schema, const Query& query,
-                 const Xapian::Stem& stem) {
+                 const Xapian::Stem& stem, const Vocabulary* vocabulary) {
     auto clauses = parse(query.text);
-    Xapian::Query match = clauses.empty() ? Xapian::Query::MatchAll : text_query(db, clauses, stem);
+    Xapian::Query match =
+        clauses.empty() ? Xapian::Query::MatchAll : text_query(db, vocabulary, clauses, stem);
     auto* prior = new Xapian::ValueWeightPostingSource(kPriorSlot);
     match = Xapian::Query(Xapian::Query::OP_AND_MAYBE, match, Xapian::Query(prior->release()));
     std::vector<Xapian::Query> filters;
