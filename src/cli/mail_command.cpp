@@ -19,7 +19,9 @@ std::string enqueue_mail(tasks::Broker& broker, const mail::Message& message) {
     tasks::EnqueueOptions o;
     o.max_retries = kMailRetries;
     o.keep_result = true;
-    return broker.enqueue(kMailTask, tasks::Json::array(), mail::to_json(message), o);
+    mail::Message m = message;
+    if (m.id.empty()) m.id = mail::new_message_id();  // every send of this task: one Message-ID
+    return broker.enqueue(kMailTask, tasks::Json::array(), mail::to_json(m), o);
 }
 
 int cmd_mail(int argc, char** argv, char** envp) {

@@ -94,6 +94,10 @@ void mail_append_part(std::string& out, std::string_view type, std::string_view 
 
 }  // namespace
 
+std::string new_message_id() {
+    return mail_random_hex(16) + "." + std::to_string(std::time(nullptr));
+}
+
 Mailbox parse_mailbox(std::string_view text, std::string_view field) {
     auto bad = [&](std::string_view why) {
         return BadMessage(std::string(field) + ": " + std::string(why));
@@ -140,8 +144,13 @@ std::string encode_header_words(std::string_view text) {
 }
 
 nlohmann::json to_json(const Message& m) {
-    return {{"from", m.from},       {"to", m.to},     {"reply_to", m.reply_to},
-            {"subject", m.subject}, {"text", m.text}, {"html", m.html}};
+    return {{"from", m.from},
+            {"to", m.to},
+            {"reply_to", m.reply_to},
+            {"subject", m.subject},
+            {"text", m.text},
+            {"html", m.html},
+            {"id", m.id}};
 }
 
 Message message_from_json(const nlohmann::json& json) {
@@ -161,6 +170,7 @@ Message message_from_json(const nlohmann::json& json) {
     text("subject", m.subject, true);
     text("text", m.text, true);
     text("html", m.html, false);
+    text("id", m.id, false);
     auto to = json.find("to");
     if (to != json.end() && to->is_string()) {
         m.to.push_back(to->get<std::string>());
@@ -192,8 +202,12 @@ Rendered render(const Message& message, std::chrono::system_clock::time_point no
         if (!to_header.empty()) to_header += ",\r\n ";
         to_header += mail_format_mailbox(m);
     }
-    r.message_id = "<" + mail_random_hex(16) + "." + std::to_string(std::time(nullptr)) + "@" +
-                   from.address.substr(from.address.find('@') + 1) + ">";
+    std::string id = message.id.empty() ? new_message_id() : message.id;
+    if (id.size() > 64 ||
+        id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                             "0123456789.-") != std::string::npos)
+        throw BadMessage("id: 1 to 64 letters, digits, dots and dashes");
+    r.message_id = "<" + id + "@" + from.address.substr(from.address.find('@') + 1) + ">";
     std::string& d = r.data;
     d += "Date: " + mail_date(now) + "\r\n";
     d += "From: " + mail_format_mailbox(from) + "\r\n";

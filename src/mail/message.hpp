@@ -31,7 +31,15 @@ struct Message {
     std::string subject;
     std::string text;  // the text/plain part (required)
     std::string html;  // the text/html part; empty: a single-part text mail
+    // The left part of the Message-ID (1-64 of A-Z a-z 0-9 . -); empty: a
+    // random one. The queue sets it once at enqueue, so a mail sent again
+    // (a retry after the server took it, a redelivery) carries the same
+    // Message-ID and receivers can tell the copies apart.
+    std::string id;
 };
+
+// A fresh random Message.id.
+std::string new_message_id();
 
 // The form the mail task carries: {"to": [...], "subject", "text", "html",
 // "from", "reply_to"}; from_json throws BadMessage naming the field.

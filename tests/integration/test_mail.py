@@ -69,10 +69,14 @@ def test_a_rendered_multipart_mail_arrives_with_its_headers(mail_settings, famig
     assert "Subject: =?UTF-8?B?" in raw  # RFC 2047, not raw UTF-8
     assert "Content-Type: text/plain; charset=UTF-8" in raw
     assert "Content-Type: text/html; charset=UTF-8" in raw
-    # The task's result is the Message-ID the mail carries.
+    # The task's result is the Message-ID the mail carries, fixed at enqueue
+    # (its left part is in the task's kwargs), so a resend would carry it too.
     result = wait_until(lambda: show(mail_settings.url, task_id).get("result"))
     assert result[0] == "SUCCESS"
     assert result[1] == "<" + message["MessageID"] + ">"
+    shown = run("tasks", "show", task_id, "--set", f"tasks.url={mail_settings.url}").stdout
+    kwargs = json.loads(shown.split("kwargs: ", 1)[1].splitlines()[0])
+    assert message["MessageID"] == kwargs["id"] + "@famigo.test"
 
 
 def test_header_injection_is_refused_and_never_sent(mail_settings, famigo_process):

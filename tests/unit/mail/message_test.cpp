@@ -51,6 +51,19 @@ TEST(MailMessage, HeadersOfAMultipartMail) {
         }
 }
 
+TEST(MailMessage, AGivenIdMakesTheSameMessageIdEverySend) {
+    Message m = sample();
+    m.id = "abc123.1796392852";
+    EXPECT_EQ(render(m, {}).message_id, "<abc123.1796392852@famigo.test>");
+    EXPECT_EQ(render(m, {}).message_id, render(m, {}).message_id);
+    m.id.clear();
+    EXPECT_NE(render(m, {}).message_id, render(m, {}).message_id);
+    for (const char* bad : {"a b", "a@b", "a>b", "x\r\nBcc: y"}) {
+        m.id = bad;
+        EXPECT_THROW(render(m, {}), BadMessage) << bad;
+    }
+}
+
 TEST(MailMessage, SubjectIsEncodedWordsThatDecodeBack) {
     std::string subject = header(render(sample(), {}).data, "Subject");
     std::string decoded;
@@ -120,7 +133,9 @@ TEST(MailMessage, HeaderInjectionAndBadAddressesAreRefused) {
 
 TEST(MailMessage, JsonRoundTripAndItsErrorsNameTheField) {
     Message m = sample();
+    m.id = "fixed.1";
     Message back = message_from_json(to_json(m));
+    EXPECT_EQ(back.id, "fixed.1");
     EXPECT_EQ(back.to, m.to);
     EXPECT_EQ(back.subject, m.subject);
     EXPECT_EQ(back.html, m.html);
