@@ -85,8 +85,11 @@ Xapian::Query clause_query(const Xapian::Database& db, const Vocabulary* vocabul
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
+// `every_word`: only documents that match every required clause (the first
+// pass of a query; see run_query).
 Xapian::Query text_query(const Xapian::Database& db, const Vocabulary* vocabulary,
-                         const std::vector<Clause>& clauses, const Xapian::Stem& stem) {
+                         const std::vector<Clause>& clauses, const Xapian::Stem& stem,
+                         bool every_word) {
     std::vector<Xapian::Query> required, optional;
     for (const auto& clause : clauses) {
         Xapian::Query q = clause_query(db, vocabulary, clause, stem);
@@ -98,7 +101,8 @@ Xapian::Query text_query(const Xapian::Database& db, const Vocabulary* vocabular
         auto* bonus = new Xapian::FixedWeightPostingSource(kClauseBonus);
         optional.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(bonus->release()), q);
     }
-    Xapian::Query any(Xapian::Query::OP_OR, required.begin(), required.end());
+    Xapian::Query any(every_word ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, required.begin(),
+                      required.end());
     if (optional.empty()) return any;
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, any,
                          Xapian::Query(Xapian::Query::OP_OR, optional.begin(), optional.end()));
@@ -162,11 +166,13 @@ std::shared_ptr<const Vocabulary> load_vocabulary(const Xapian::Database& db) {
     return out;
 }
 
-Result run_query(const Xapian::Database& db, const Schema& schema, const Query& query,
-                 const Xapian::Stem& stem, const Vocabulary* vocabulary) {
-    auto clauses = parse(query.text);
-    Xapian::Query match =
-        clauses.empty() ? Xapian::Query::MatchAll : text_query(db, vocabulary, clauses, stem);
+namespace {
+
+Xapian::Query full_query(const Xapian::Database& db, const Query& query,
+                         const std::vector<Clause>& clauses, const Xapian::Stem& stem,
+                         const Vocabulary* vocabulary, bool every_word) {
+    Xapian::Query match = clauses.empty() ? Xapian::Query::MatchAll
+                                          : text_query(db, vocabulary, clauses, stem, every_word);
     auto* prior = new Xapian::ValueWeightPostingSource(kPriorSlot);
     match = Xapian::Query(Xapian::Query::OP_AND_MAYBE, match, Xapian::Query(prior->release()));
     std::vector<Xapian::Query> filters;
@@ -178,6 +184,45 @@ Result run_query(const Xapian::Database& db, const Schema& schema, const Query& 
     if (!filters.empty())
         match = Xapian::Query(Xapian::Query::OP_FILTER, match,
                               Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    return match;
+}
+
+}  // namespace
+
+Result run_query(const Xapian::Database& db, const Schema& schema, const Query& query,
+                 const Xapian::Stem& stem, const Vocabulary* vocabulary) {
+    auto clauses = parse(query.text);
+    auto limit = Xapian::doccount(std::min<std::size_t>(query.limit, 1000));
+    auto offset = Xapian::doccount(std::min<std::size_t>(query.offset, 1000000));
+    // Documents that match every word outrank all others (a bonus per
+    // clause), so when they fill the page it is the page: a first pass asks
+    // only for them, which Xapian answers by skipping through the rarest
+    // word's postings instead of weighing every document that has any one
+    // word ("temple r" at 1M apps: the temple apps, not every r-word app).
+    // The total stays the count of every match, estimated. Facets and sorts
+    // need every match, so they take the one full pass.
+    std::size_t required = 0;
+    for (const auto& c : clauses) required += c.stop ? 0 : 1;
+    if (required > 1 && query.facets.empty() && query.sort.empty()) {
+        Xapian::Enquire first(db);
+        first.set_query(full_query(db, query, clauses, stem, vocabulary, true));
+        first.set_docid_order(Xapian::Enquire::ASCENDING);
+        Xapian::MSet mset = first.get_mset(offset, limit);
+        if (mset.size() == limit && limit > 0) {
+            Result result;
+            for (auto m = mset.begin(); m != mset.end(); ++m)
+                result.ids.push_back(m.get_document().get_data());
+            Xapian::Enquire count(db);
+            count.set_query(full_query(db, query, clauses, stem, vocabulary, false));
+            count.set_weighting_scheme(Xapian::BoolWeight());
+            auto estimate = count.get_mset(0, 0, kCheckAtLeastNoFacets);
+            result.total = std::max<std::uint64_t>(estimate.get_matches_estimated(),
+                                                   mset.get_matches_estimated());
+            if (result.total < query.suggest_below) result.suggestion = suggest_text(db, clauses);
+            return result;
+        }
+    }
+    Xapian::Query match = full_query(db, query, clauses, stem, vocabulary, false);
 
     Xapian::Enquire enquire(db);
     enquire.set_query(match);
@@ -192,8 +237,6 @@ Result run_query(const Xapian::Database& db, const Schema& schema, const Query& 
         spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(keyword_slot(schema, field)));
         enquire.add_matchspy(spies.back().get());
     }
-    auto limit = Xapian::doccount(std::min<std::size_t>(query.limit, 1000));
-    auto offset = Xapian::doccount(std::min<std::size_t>(query.offset, 1000000));
     Xapian::MSet mset = enquire.get_mset(
         offset, limit, query.facets.empty() ? kCheckAtLeastNoFacets : kCheckAtLeast);
 
