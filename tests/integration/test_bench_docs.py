@@ -1,6 +1,6 @@
 """Every figure quoted in docs/benchmarks.md comes from a saved results file.
 
-A measured figure (a ratio "1.36×", "64.7k req/s", "2,283 renders/s",
+A measured figure (a ratio "1.36×", "64.7k req/s", "2,283 renders/s", "1,234 q/s",
 "p99 1.01 ms", "647 µs", "31.7 MiB") must equal, at the precision it is quoted
 with, a number in one of the results files that its section names
 (`bench/results/<file>`). Figures in code blocks (sample output), targets
@@ -21,18 +21,19 @@ UNITS = {
     "×": ((RATIO, 1),),
     "x": ((RATIO, 1),),
     "k req/s": ((r"rps", 1e-3),),
+    "q/s": ((r"qps|qps_per_server_core", 1),),
     "k": ((r"rps", 1e-3),),  # "nginx 74.4k" beside "64.7k req/s"
     "req/s": ((r"rps", 1),),
     "renders/s": ((r"renders_per_s|renders_per_cpu_s", 1),),
     "ms": ((r"\w*ms_per_render", 1), (r"p\d+_us|max_us|mean_us", 1e-3)),
-    "µs": ((r"p\d+_us|\w*_us_per_req", 1),),
+    "µs": ((r"p\d+_us|\w*_us_per_req|\w*_us_per_query", 1),),
     "MiB": ((r"rss_kib\w*", 1 / 1024),),
 }
 FIGURE = re.compile(
     r"(?P<before>(?:[≥>=~]|about|target)\s*\**\s*)?"
     + NUMBER
     + r"(?:[-–]" + NUMBER + r")?"
-    + r"\s?(?P<unit>k req/s|req/s|renders/s|µs|ms\b|MiB|k(?![\w.])|×|x\b)"
+    + r"\s?(?P<unit>k req/s|req/s|q/s|renders/s|µs|ms\b|MiB|k(?![\w.])|×|x\b)"
 )
 
 
