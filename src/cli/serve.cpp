@@ -28,6 +28,7 @@
 #include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
+#include "tasks/beat.hpp"
 #include "tasks/factory.hpp"
 #include "tasks/metrics.hpp"
 #include "web/auth/auth.hpp"
@@ -119,6 +120,11 @@ int cmd_serve(int argc, char** argv, char** envp) {
     });
     tasks::Registry task_registry;
     register_tasks(task_registry, TaskDeps{config, *store});
+    // With beat.in_serve, this server schedules the periodic tasks too (only
+    // while it holds the broker's lock, which other servers contend for).
+    std::unique_ptr<tasks::BeatThread> beat;
+    if (config.boolean("beat.in_serve"))
+        beat = std::make_unique<tasks::BeatThread>(*broker, tasks::beat_options(config));
     std::unique_ptr<tasks::WorkerPool> task_pool;
     if (config.integer("tasks.workers") > 0) {
         task_pool = std::make_unique<tasks::WorkerPool>(*broker, task_registry,
@@ -202,10 +208,12 @@ int cmd_serve(int argc, char** argv, char** envp) {
     server.start();
     server.handle_signals();
     if (task_pool) task_pool->start();
+    if (beat) beat->start();
     log::info("listening on http://" + server_options.host + ":" + std::to_string(server.port()) +
               " with " + std::to_string(server_options.io_threads) + " I/O thread(s) and " +
               std::to_string(server_options.workers) + " workers");
     server.wait();
+    if (beat) beat->stop();
     if (task_pool && !task_pool->stop()) {
         // A task body outlived tasks.shutdown_grace; its task was handed back.
         log::warn("stopped with a task body still running (its task was handed back)");

@@ -52,6 +52,12 @@ void define_beat_config(config::Schema& schema) {
               Kind::String,
               std::string(kDefaultQueue),
               "the queue famigo beat sends periodic tasks to",
+              {}})
+        .add({"beat.in_serve",
+              Kind::Boolean,
+              "false",
+              "famigo serve also runs the scheduler (a thread taking part in the same lock), "
+              "for one machine without a famigo beat process",
               {}});
 }
 
@@ -109,6 +115,45 @@ void Beat::run_due(const BeatEntry& entry, TimePoint now) {
 void Beat::release() {
     if (leader_) broker_.unlock(kBeatLock, options_.owner);
     leader_ = false;
+}
+
+BeatThread::BeatThread(Broker& broker, BeatOptions options) : beat_(broker, std::move(options)) {}
+
+BeatThread::~BeatThread() {
+    stop();
+}
+
+void BeatThread::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void BeatThread::run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        try {
+            beat_.tick(Clock::now());
+        } catch (const Error& e) {
+            log::warn(std::string("beat: ") + e.what());
+        }
+        lock.lock();
+        wake_.wait_for(lock, beat_.options().tick, [this] { return stopping_; });
+    }
+}
+
+void BeatThread::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    try {
+        beat_.release();
+    } catch (const Error& e) {
+        log::warn(std::string("beat: ") + e.what());
+    }
 }
 
 }  // namespace famigo::tasks

@@ -10,8 +10,11 @@
 // lease ran out) enqueue one task per slot.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/config.hpp"
@@ -34,6 +37,8 @@ struct BeatOptions {
 //   beat.lease      lease of the scheduler lock (another beat takes over after it)
 //   beat.tick       how often the holder renews the lock and looks for due tasks
 //   beat.queue      the queue periodic tasks are sent to
+//   beat.in_serve   famigo serve runs a scheduler thread too (one machine, no
+//                   separate famigo beat; several servers share the lock)
 void define_beat_config(config::Schema& schema);
 BeatOptions beat_options(const config::Config& config);
 
@@ -56,6 +61,29 @@ class Beat {
     BeatOptions options_;
     bool leader_ = false;
     std::uint64_t enqueued_ = 0;
+};
+
+// A Beat on a thread of its own, ticking every options.tick until stop()
+// (`famigo serve` with beat.in_serve). A broker error is logged and the next
+// tick tries again.
+class BeatThread {
+  public:
+    BeatThread(Broker& broker, BeatOptions options);
+    ~BeatThread();  // stop()
+    BeatThread(const BeatThread&) = delete;
+    BeatThread& operator=(const BeatThread&) = delete;
+    void start();
+    // Ends the thread and frees the lock, so another scheduler takes over at once.
+    void stop();
+
+  private:
+    void run();
+
+    Beat beat_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;  // guarded by mutex_
 };
 
 }  // namespace famigo::tasks

@@ -183,3 +183,25 @@ def test_metrics_show_when_the_last_backup_passed_its_drill(famigo_server, tmp_p
     assert wait_until(lambda: show(url, task).get("result"), timeout=30)[0] == "SUCCESS"
     stamp = metric(server, "famigo_backup_last_verified_timestamp_seconds")
     assert before - 1 <= stamp <= time.time() + 1, (before, stamp)
+
+
+def test_serve_can_run_the_scheduler_itself(famigo_server, tmp_path):
+    url = f"sqlite:///{tmp_path}/tasks.db"
+    settings = {"tasks.url": url, "tasks.workers": 0, "beat.in_serve": True,
+                "beat.schedules": "tick every 1s famigo.ping [1]", "beat.tick": "100ms",
+                "beat.lease": "2s", "server.drain_grace": "0"}
+    first = famigo_server(settings)
+    second = famigo_server(settings)  # a second server contends for the same lock
+    assert wait_until(lambda: ready_count(url) >= 2, timeout=10)
+    logs = [s.log_path.read_text() for s in (first, second)]
+    assert sum("is the active scheduler" in log for log in logs) == 1, logs
+    holder = first if "is the active scheduler" in logs[0] else second
+    other = second if holder is first else first
+    assert holder.stop(signal.SIGTERM) == 0  # frees the lock on the way out
+    assert wait_until(lambda: "is the active scheduler" in other.log_path.read_text(), timeout=5)
+    before = ready_count(url)
+    assert wait_until(lambda: ready_count(url) > before, timeout=5)
+    # Without beat.in_serve (the default) a server schedules nothing.
+    quiet = famigo_server({"tasks.url": f"sqlite:///{tmp_path}/other.db", "tasks.workers": 0})
+    time.sleep(0.5)
+    assert "beat:" not in quiet.log_path.read_text()
