@@ -40,30 +40,33 @@ using http::parse_http_date;
 using http::parse_range;
 using http::RangeRequest;
 namespace fs = std::filesystem;
-namespace {
 
-constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
-constexpr std::string_view kDevelopment = "no-cache";
-
-// What identifies one version of a file on disk.
-struct Stamp {
+// What identifies one version of a file on disk. Outside the anonymous
+// namespace because StaticFiles::Entry holds stamps (g++ -Wsubobject-linkage
+// once the file shares a unity unit).
+struct FileStamp {
     bool present = false;
     dev_t device = 0;
     ino_t inode = 0;
     off_t size = 0;
     std::int64_t mtime_ns = 0;
 
-    static Stamp of(const struct stat& st) {
+    static FileStamp of(const struct stat& st) {
         return {true, st.st_dev, st.st_ino, st.st_size,
                 std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
     }
-    bool operator==(const Stamp&) const = default;
+    bool operator==(const FileStamp&) const = default;
 };
 
-Stamp stat_path(const std::string& path) {
+namespace {
+
+constexpr std::string_view kImmutable = "public, max-age=31536000, immutable";
+constexpr std::string_view kDevelopment = "no-cache";
+
+FileStamp stat_path(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
-    return Stamp::of(st);
+    return FileStamp::of(st);
 }
 
 std::int64_t now_ms() {
@@ -146,7 +149,7 @@ struct Representation {
 
 struct StaticFiles::Entry {
     std::string path;  // root/logical, for revalidation
-    Stamp identity_stamp, gzip_stamp, brotli_stamp;
+    FileStamp identity_stamp, gzip_stamp, brotli_stamp;
     MimeInfo mime{};
     std::string_view cache_control;
     std::int64_t last_modified = 0;
@@ -236,8 +239,8 @@ std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const std::string& l
     entry->path = (root_ / logical_name).string();
 
     // Opens one representation; its stamp records what was seen, even "absent".
-    auto open_one = [&](const std::string& relative, Representation& rep, Stamp& stamp,
-                        const Stamp* newer_than) {
+    auto open_one = [&](const std::string& relative, Representation& rep, FileStamp& stamp,
+                        const FileStamp* newer_than) {
         int fd = open_beneath(root_, relative);
         if (fd < 0) return;
         struct stat st {};
@@ -245,7 +248,7 @@ std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const std::string& l
             ::close(fd);
             return;
         }
-        stamp = Stamp::of(st);
+        stamp = FileStamp::of(st);
         // A variant older than its file was not made from it: ignore it.
         if (newer_than && stamp.mtime_ns < newer_than->mtime_ns) {
             ::close(fd);

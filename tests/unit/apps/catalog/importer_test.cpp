@@ -69,8 +69,6 @@ const std::string kIos = std::string(kIosHeader) +
                          "1,100,Angry Birds,1000,USD,0.99,5,1,4.5,4.5,2.0,4+,Games,1,1,1,1\n"
                          "2,101,Chess,2000,USD,0,5,1,4,4,1.0,12+,Board,1,1,1,1\n";
 
-}  // namespace
-
 TEST_F(ImporterTest, CountsMergesRejectsAndSlugs) {
     auto report = run({write("googleplaystore.csv", kPlay), write("AppleStore.csv", kIos)});
     ASSERT_EQ(report.files.size(), 2u);
@@ -253,3 +251,5 @@ TEST_F(ImporterTest, MergedRowsKeepTheirGenresAndCategory) {
     EXPECT_EQ(book->genres, (std::vector<std::string>{"Art & Design", "Creativity", "Pretend Play",
                                                       "Art and design"}));
 }
+
+}  // namespace
