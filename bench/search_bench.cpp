@@ -177,7 +177,9 @@ std::vector<Class> query_classes(const std::vector<std::string>& titles) {
         std::string typed = ws[0];
         if (ws.size() > 1) typed += " " + ws[1];
         for (std::size_t n = 3; n <= typed.size(); ++n)
-            if (typed[n - 1] != ' ') prefix.queries.push_back(text_query(typed.substr(0, n), 10));
+            // Whole letters only: a cut inside a multi-byte letter is not UTF-8.
+            if (typed[n - 1] != ' ' && (n == typed.size() || (typed[n] & 0xC0) != 0x80))
+                prefix.queries.push_back(text_query(typed.substr(0, n), 10));
     }
     const std::vector<std::string> intents = {
         "math games for kids",  "toddler abc",      "coloring book for kids",
