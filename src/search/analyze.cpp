@@ -67,7 +67,13 @@ bool is_apostrophe(char32_t cp) {
 
 void cut(std::string& word, std::vector<std::string>& out) {
     if (word.empty()) return;
-    if (word.size() > kMaxWordBytes) word.resize(kMaxWordBytes);
+    if (word.size() > kMaxWordBytes) {
+        // Cut at a letter's start: half a letter is not UTF-8 (Solr refuses
+        // such a query with a 400; a CJK title is one long word).
+        std::size_t n = kMaxWordBytes;
+        while (n > 0 && (static_cast<unsigned char>(word[n]) & 0xC0) == 0x80) --n;
+        word.resize(n);
+    }
     out.push_back(std::move(word));
     word.clear();
 }

@@ -59,6 +59,16 @@ TEST(SearchTypos, BudgetByLength) {
     EXPECT_EQ(edit_distance("abc", "abc", 0), 0);
 }
 
+TEST(SearchWords, LongWordsCutAtALetter) {
+    std::string han;
+    for (int i = 0; i < 30; ++i) han += "\xE6\xBC\xA2";  // U+6F22, 3 bytes: one 90-byte word
+    auto ws = words(han);
+    ASSERT_EQ(ws.size(), 1u);
+    EXPECT_EQ(ws[0].size(), 63u);  // 21 whole letters, not 64 bytes ending inside one
+    EXPECT_EQ(ws[0], han.substr(0, 63));
+    EXPECT_EQ(words(std::string(80, 'a'))[0].size(), 64u);
+}
+
 TEST(SearchTypos, LongTextStillMeasured) {
     // Longer than a word (64 bytes): the rows move to the heap, same answers.
     std::string a(100, 'a'), b(100, 'a');
