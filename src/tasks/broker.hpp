@@ -64,6 +64,9 @@ struct Task {
     Json kwargs = Json::object();
     int retries = 0;  // failed runs so far
     int max_retries = 3;
+    // Earlier deliveries whose lease ran out (their worker died mid-task);
+    // past max_retries the worker dead-letters the task without running it.
+    int lost = 0;
     std::optional<TimePoint> eta;
     std::optional<TimePoint> expires;
     std::string idempotency_key;

@@ -64,7 +64,14 @@ void define_config(config::Schema& schema) {
               config::positive})
         .add({"tasks.idempotency_ttl", Kind::DurationMs, "24h",
               "how long an idempotency key is remembered after its task finished",
-              config::positive});
+              config::positive})
+        .add({"tasks.celery_queues", Kind::StringList, "",
+              "Redis: queues that Celery workers also consume; a task with a countdown or ETA "
+              "goes straight into such a queue with Celery's eta header, as Celery sends it",
+              [](const config::Value& v) {
+                  return std::get<std::vector<std::string>>(v).empty() ? std::nullopt
+                                                                       : valid_queues(v);
+              }});
     define_beat_config(schema);
 }
 
@@ -80,6 +87,7 @@ std::unique_ptr<Broker> make_broker(std::string_view url, const BrokerSettings& 
         RedisOptions o = parse_redis_url(url);
         o.poll_interval = std::min(settings.poll_interval, milliseconds(50));
         o.idempotency_ttl = settings.idempotency_ttl;
+        o.celery_queues = settings.celery_queues;
         return std::make_unique<RedisBroker>(std::move(o));
     }
     throw ConfigError("tasks URL '" + std::string(url) +
@@ -90,6 +98,7 @@ std::unique_ptr<Broker> make_broker(const config::Config& config) {
     BrokerSettings s;
     s.poll_interval = milliseconds(config.integer("tasks.poll_interval"));
     s.idempotency_ttl = milliseconds(config.integer("tasks.idempotency_ttl"));
+    s.celery_queues = config.list("tasks.celery_queues");
     try {
         return make_broker(config.str("tasks.url"), s);
     } catch (const ConfigError& e) {

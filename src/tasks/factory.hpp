@@ -24,6 +24,7 @@ namespace famigo::tasks {
 struct BrokerSettings {
     milliseconds poll_interval{100};
     milliseconds idempotency_ttl{24 * 3600 * 1000};
+    std::vector<std::string> celery_queues;  // Redis: queues Celery workers also consume
 };
 
 void define_config(config::Schema& schema);

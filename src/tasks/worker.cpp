@@ -135,6 +135,12 @@ void WorkerPool::settle(Lease& lease) {
     if (!handler) {
         error = "no task named " + task.name + " is registered";
         permanent = true;
+    } else if (task.lost > task.max_retries) {
+        // Its worker died during every one of its last runs: most likely the
+        // task kills it (a crash, the OOM killer), so it is not run again.
+        error = "its worker died during " + std::to_string(task.lost) +
+                " runs (a task that crashes its worker?)";
+        permanent = true;
     } else {
         try {
             result = (*handler)(task.args, task.kwargs);

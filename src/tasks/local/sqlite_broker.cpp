@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS tasks(
   token TEXT,
   error TEXT NOT NULL DEFAULT '',
   result TEXT,
-  keep_until INTEGER             -- done: the row (result, idempotency key) lives until then
+  keep_until INTEGER,            -- done: the row (result, idempotency key) lives until then
+  lost INTEGER NOT NULL DEFAULT 0 -- deliveries whose lease ran out (the worker died)
 );
 CREATE INDEX IF NOT EXISTS tasks_due ON tasks(state, queue, due);
 CREATE INDEX IF NOT EXISTS tasks_keep ON tasks(keep_until) WHERE state = 'done';
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 constexpr const char* kColumns =
     "id, name, queue, args, kwargs, state, due, expires, retries, max_retries, idem, "
-    "keep_result, result_ttl, enqueued, eta, error";
+    "keep_result, result_ttl, enqueued, eta, error, lost";
 
 std::int64_t now_ms() {
     return to_ms(Clock::now());
@@ -170,6 +171,7 @@ Task task_from(const Stmt& s) {
     t.result_ttl = milliseconds(s.integer(12));
     t.enqueued_at = from_ms(s.integer(13));
     if (!s.null(14)) t.eta = from_ms(s.integer(14));
+    t.lost = int(s.integer(16));
     return t;
 }
 
@@ -213,6 +215,12 @@ SqliteBroker::SqliteBroker(SqliteOptions options) : options_(std::move(options))
         db_->exec("PRAGMA journal_mode=WAL");
         db_->exec("PRAGMA synchronous=FULL");
         db_->exec(kSchema);
+        // Files made before the lost column: add it.
+        sqlite3_stmt* probe = nullptr;
+        if (sqlite3_prepare_v2(db_->handle, "SELECT lost FROM tasks LIMIT 0", -1, &probe,
+                               nullptr) != SQLITE_OK)
+            db_->exec("ALTER TABLE tasks ADD COLUMN lost INTEGER NOT NULL DEFAULT 0");
+        sqlite3_finalize(probe);
     } catch (...) {
         sqlite3_close(db_->handle);
         db_->handle = nullptr;
@@ -285,12 +293,22 @@ std::optional<Lease> SqliteBroker::try_fetch(const std::vector<std::string>& que
     }
     for (const auto& queue : queues) {
         for (;;) {
-            // Ready and due, or running with a lease that ran out (its worker died).
-            Stmt pick(*db_, select_sql("state IN ('ready', 'running') AND queue = ?1 AND "
-                                       "due <= ?2 ORDER BY due LIMIT 1"));
+            // Ready and due, or running with a lease that ran out (its worker
+            // died): the first of each by the index, then the earlier of the
+            // two. (One query with state IN (...) sorts every due row.)
+            auto first_of = [](const char* state) {
+                return "SELECT * FROM (" +
+                       select_sql(std::string("state = '") + state +
+                                  "' AND queue = ?1 AND due <= ?2 ORDER BY due LIMIT 1") +
+                       ")";
+            };
+            Stmt pick(*db_, first_of("ready") + " UNION ALL " + first_of("running") +
+                                " ORDER BY due LIMIT 1");
             pick.bind(1, queue).bind(2, now);
             if (!pick.step()) break;
             Task task = task_from(pick);
+            // A running row here is one whose lease ran out: its worker died.
+            if (pick.text(5) == "running") ++task.lost;
             if (task.expires && to_ms(*task.expires) <= now) {
                 Stmt drop(*db_,
                           "UPDATE tasks SET state = 'dead', error = 'expired', token = NULL "
@@ -300,8 +318,10 @@ std::optional<Lease> SqliteBroker::try_fetch(const std::vector<std::string>& que
             }
             Lease lease{std::move(task), random_token(), from_ms(now + lease_time.count())};
             Stmt take(*db_,
-                      "UPDATE tasks SET state = 'running', due = ?2, token = ?3 WHERE id = ?1");
-            take.bind(1, lease.task.id).bind(2, to_ms(lease.deadline)).bind(3, lease.token).run();
+                      "UPDATE tasks SET state = 'running', due = ?2, token = ?3, lost = ?4 "
+                      "WHERE id = ?1");
+            take.bind(1, lease.task.id).bind(2, to_ms(lease.deadline)).bind(3, lease.token);
+            take.bind(4, std::int64_t(lease.task.lost)).run();
             tx.commit();
             return lease;
         }
@@ -438,8 +458,8 @@ bool SqliteBroker::retry_dead(std::string_view id) {
     {
         std::lock_guard lock(db_->mutex);
         Stmt s(*db_,
-               "UPDATE tasks SET state = 'ready', due = ?2, retries = 0, expires = NULL "
-               "WHERE id = ?1 AND state = 'dead'");
+               "UPDATE tasks SET state = 'ready', due = ?2, retries = 0, lost = 0, "
+               "expires = NULL WHERE id = ?1 AND state = 'dead'");
         s.bind(1, id).bind(2, now_ms()).run();
         changed = s.changes();
     }

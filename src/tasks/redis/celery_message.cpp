@@ -39,6 +39,20 @@ Json parse_envelope(std::string_view message) {
     return envelope;
 }
 
+// A header or property: `fallback` when absent or null (Celery 5 writes
+// ignore_result, expires, group... as null), BadTask when of another type.
+template <typename T>
+T celery_field_or(const Json& object, const char* key, T fallback) {
+    if (!object.is_object()) return fallback;
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return fallback;
+    try {
+        return it->get<T>();
+    } catch (const Json::exception&) {
+        throw BadTask(std::string("task message field '") + key + "' has the wrong type");
+    }
+}
+
 }  // namespace
 
 std::string iso_time(TimePoint t) {
@@ -126,12 +140,12 @@ std::string encode(const Task& task) {
 Task decode(std::string_view message) {
     Json envelope = parse_envelope(message);
     const Json& headers = envelope["headers"];
-    const Json& properties = envelope.value("properties", Json::object());
-    if (envelope.value("content-type", "") != "application/json")
-        throw BadTask("task message is not JSON (content-type " +
-                      envelope.value("content-type", std::string("none")) + ")");
-    std::string raw = envelope["body"].is_string() ? envelope["body"].get<std::string>() : "";
-    if (properties.value("body_encoding", "") == "base64") {
+    const Json properties = celery_field_or(envelope, "properties", Json::object());
+    std::string content_type = celery_field_or<std::string>(envelope, "content-type", "none");
+    if (content_type != "application/json")
+        throw BadTask("task message is not JSON (content-type " + content_type + ")");
+    std::string raw = celery_field_or<std::string>(envelope, "body", "");
+    if (celery_field_or<std::string>(properties, "body_encoding", "") == "base64") {
         auto decoded = encoding::base64_decode(raw);
         if (!decoded) throw BadTask("task message body is not valid base64");
         raw = std::move(*decoded);
@@ -140,24 +154,26 @@ Task decode(std::string_view message) {
     if (!body.is_array() || body.size() < 2 || !body[0].is_array() || !body[1].is_object())
         throw BadTask("task message body is not [args, kwargs, embed] (protocol 2)");
     Task t;
-    t.id = headers.value("id", "");
-    t.name = headers.value("task", "");
+    t.id = celery_field_or<std::string>(headers, "id", "");
+    t.name = celery_field_or<std::string>(headers, "task", "");
     if (t.id.empty() || t.name.empty()) throw BadTask("task message has no id or task header");
-    t.queue = properties.value("delivery_info", Json::object()).value("routing_key", "");
+    t.queue = celery_field_or<std::string>(
+        celery_field_or(properties, "delivery_info", Json::object()), "routing_key", "");
     t.args = body[0];
     t.kwargs = body[1];
-    t.retries = headers.value("retries", 0);
-    t.max_retries = headers.value(kMaxRetries, 3);
-    if (headers.contains("eta") && headers["eta"].is_string())
-        t.eta = parse_iso_time(headers["eta"].get<std::string>());
-    if (headers.contains("expires") && headers["expires"].is_string())
-        t.expires = parse_iso_time(headers["expires"].get<std::string>());
-    t.idempotency_key = headers.value(kIdempotency, "");
-    // Celery stores a result unless told to ignore it; a result ttl of a day
-    // is Celery's result_expires default.
-    t.keep_result = !headers.value("ignore_result", false);
-    t.result_ttl = milliseconds(headers.value(kResultTtl, std::int64_t(24 * 3600 * 1000)));
-    t.enqueued_at = from_ms(headers.value(kEnqueued, std::int64_t(0)));
+    t.retries = celery_field_or(headers, "retries", 0);
+    t.max_retries = celery_field_or(headers, kMaxRetries, 3);
+    if (auto eta = celery_field_or<std::string>(headers, "eta", ""); !eta.empty())
+        t.eta = parse_iso_time(eta);
+    if (auto expires = celery_field_or<std::string>(headers, "expires", ""); !expires.empty())
+        t.expires = parse_iso_time(expires);
+    t.idempotency_key = celery_field_or<std::string>(headers, kIdempotency, "");
+    // Celery stores a result unless told to ignore it (null: not told); a
+    // result ttl of a day is Celery's result_expires default.
+    t.keep_result = !celery_field_or(headers, "ignore_result", false);
+    t.result_ttl =
+        milliseconds(celery_field_or(headers, kResultTtl, std::int64_t(24 * 3600 * 1000)));
+    t.enqueued_at = from_ms(celery_field_or(headers, kEnqueued, std::int64_t(0)));
     return t;
 }
 
@@ -174,13 +190,14 @@ std::string with_retry(std::string_view message, int retries, std::optional<Time
 
 std::string queue_of(std::string_view message) {
     Json envelope = parse_envelope(message);
-    return envelope.value("properties", Json::object())
-        .value("delivery_info", Json::object())
-        .value("routing_key", "");
+    return celery_field_or<std::string>(
+        celery_field_or(celery_field_or(envelope, "properties", Json::object()), "delivery_info",
+                        Json::object()),
+        "routing_key", "");
 }
 
 std::string error_of(std::string_view message) {
-    return parse_envelope(message)["headers"].value(kError, "");
+    return celery_field_or<std::string>(parse_envelope(message)["headers"], kError, "");
 }
 
 std::string result_key(std::string_view id) {

@@ -1,8 +1,8 @@
 #include "tasks/redis/redis_broker.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
-#include <thread>
 
 #include "core/strings.hpp"
 #include "tasks/redis/celery_message.hpp"
@@ -16,21 +16,29 @@ constexpr const char* kUnacked = "famigo.unacked";
 constexpr const char* kUnackedIndex = "famigo.unacked_index";
 constexpr const char* kDead = "famigo.dead";
 constexpr const char* kQueues = "famigo.queues";
+constexpr const char* kLost = "famigo.lost";
 constexpr const char* kIdemPrefix = "famigo.idem.";
+// famigo.wake.<queue>: a token per enqueue, which an idle fetcher waits for
+// with BLPOP, so a task starts within a round trip instead of a poll; at
+// most kWakeTokens are kept (a busy queue needs none).
+constexpr const char* kWakePrefix = "famigo.wake.";
+constexpr int kWakeTokens = 64;
 
-// KEYS: queue, delayed, queues set[, idempotency key]
-// ARGV: message, due ms (0: now), id, idempotency ttl ms, queue name
+// KEYS: queue, delayed, queues set, wake list[, idempotency key]
+// ARGV: message, due ms (0: now), id, idempotency ttl ms, queue name, wake tokens
 constexpr const char* kEnqueue = R"lua(
-if #KEYS == 4 then
-  local old = redis.call('GET', KEYS[4])
+if #KEYS == 5 then
+  local old = redis.call('GET', KEYS[5])
   if old then return old end
-  redis.call('SET', KEYS[4], ARGV[3], 'PX', ARGV[4])
+  redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
 end
 redis.call('SADD', KEYS[3], ARGV[5])
 if tonumber(ARGV[2]) > 0 then
   redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 else
   redis.call('LPUSH', KEYS[1], ARGV[1])
+  redis.call('LPUSH', KEYS[4], '1')
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[6]) - 1)
 end
 return ARGV[3]
 )lua";
@@ -38,8 +46,11 @@ return ARGV[3]
 // Moves due delayed messages to the back of their queues and messages whose
 // lease ran out to the front of theirs, then leases the next message of the
 // first queue that has one. One script, so a message is always in exactly
-// one place: a queue, famigo.delayed, or famigo.unacked.
-// KEYS: delayed, unacked, unacked_index, queue...
+// one place: a queue, famigo.delayed, or famigo.unacked. A message taken
+// back from a lease that ran out counts one more lost delivery in
+// famigo.lost (task id -> count), returned with the message, so a task that
+// kills its worker every time is dead-lettered instead of looping forever.
+// KEYS: delayed, unacked, unacked_index, lost, queue...
 // ARGV: now ms, lease deadline ms, token
 constexpr const char* kFetch = R"lua(
 local function queue_of(m)
@@ -55,28 +66,38 @@ for _, tag in ipairs(lost) do
   local m = redis.call('HGET', KEYS[2], tag)
   redis.call('ZREM', KEYS[3], tag)
   redis.call('HDEL', KEYS[2], tag)
-  if m then redis.call('RPUSH', queue_of(m), m) end
+  if m then
+    local envelope = cjson.decode(m)
+    redis.call('HINCRBY', KEYS[4], envelope['headers']['id'], 1)
+    redis.call('RPUSH', envelope['properties']['delivery_info']['routing_key'], m)
+  end
 end
-for i = 4, #KEYS do
+for i = 5, #KEYS do
   local m = redis.call('RPOP', KEYS[i])
   if m then
     redis.call('HSET', KEYS[2], ARGV[3], m)
     redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-    return m
+    local times = 0
+    if redis.call('HLEN', KEYS[4]) > 0 then
+      times = tonumber(redis.call('HGET', KEYS[4], cjson.decode(m)['headers']['id']) or 0)
+    end
+    return {m, times}
   end
 end
 return false
 )lua";
 
 // Settles a lease: false when it was lost (ran out and was taken back).
-// KEYS: unacked, unacked_index[, target]
-// ARGV: token, mode (ack | delay | dead | front), message, score
+// A task done or dead forgets its lost deliveries.
+// KEYS: unacked, unacked_index, lost[, target]
+// ARGV: token, mode (ack | delay | dead | front), message, score, task id
 constexpr const char* kSettle = R"lua(
 if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
-if ARGV[2] == 'delay' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
-elseif ARGV[2] == 'dead' then redis.call('LPUSH', KEYS[3], ARGV[3])
-elseif ARGV[2] == 'front' then redis.call('RPUSH', KEYS[3], ARGV[3]) end
+if ARGV[2] == 'ack' or ARGV[2] == 'dead' then redis.call('HDEL', KEYS[3], ARGV[5]) end
+if ARGV[2] == 'delay' then redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
+elseif ARGV[2] == 'dead' then redis.call('LPUSH', KEYS[4], ARGV[3])
+elseif ARGV[2] == 'front' then redis.call('RPUSH', KEYS[4], ARGV[3]) end
 return 1
 )lua";
 
@@ -184,11 +205,14 @@ std::string RedisBroker::enqueue(std::string_view name, const Json& args, const 
     t.keep_result = options.keep_result;
     t.result_ttl = options.result_ttl;
     t.enqueued_at = now;
-    std::vector<std::string> keys{t.queue, kDelayed, kQueues};
+    std::vector<std::string> keys{t.queue, kDelayed, kQueues, kWakePrefix + t.queue};
     if (!t.idempotency_key.empty()) keys.push_back(kIdemPrefix + t.idempotency_key);
-    Reply r = pool_->eval(kEnqueue, keys,
-                          {celery::encode(t), t.eta ? ms_text(*t.eta) : "0", t.id,
-                           std::to_string(options_.idempotency_ttl.count()), t.queue});
+    bool celery_consumes = std::find(options_.celery_queues.begin(), options_.celery_queues.end(),
+                                     t.queue) != options_.celery_queues.end();
+    Reply r = pool_->eval(
+        kEnqueue, keys,
+        {celery::encode(t), t.eta && !celery_consumes ? ms_text(*t.eta) : "0", t.id,
+         std::to_string(options_.idempotency_ttl.count()), t.queue, std::to_string(kWakeTokens)});
     return r.str;
 }
 
@@ -199,19 +223,21 @@ std::optional<Lease> RedisBroker::try_fetch(const std::vector<std::string>& queu
         Lease lease;
         lease.token = new_task_id();
         lease.deadline = now + lease_time;
-        std::vector<std::string> keys{kDelayed, kUnacked, kUnackedIndex};
+        std::vector<std::string> keys{kDelayed, kUnacked, kUnackedIndex, kLost};
         keys.insert(keys.end(), queues.begin(), queues.end());
         Reply r = pool_->eval(kFetch, keys, {ms_text(now), ms_text(lease.deadline), lease.token});
-        if (r.nil()) return std::nullopt;
-        std::optional<Task> task = try_decode(r.str);
+        if (r.nil() || r.elements.size() != 2) return std::nullopt;
+        const std::string& message = r.elements[0].str;
+        std::optional<Task> task = try_decode(message);
         if (!task) {
             // Not a task message: it goes to the dead letters instead of
             // blocking its queue.
-            pool_->eval(kSettle, {kUnacked, kUnackedIndex, kDead},
-                        {lease.token, "dead", r.str, "0"});
+            pool_->eval(kSettle, {kUnacked, kUnackedIndex, kLost, kDead},
+                        {lease.token, "dead", message, "0", ""});
             continue;
         }
         lease.task = std::move(*task);
+        lease.task.lost = int(r.elements[1].integer);
         if (lease.task.expires && *lease.task.expires <= now) {
             fail(lease, "expired", std::nullopt);
             continue;
@@ -219,8 +245,8 @@ std::optional<Lease> RedisBroker::try_fetch(const std::vector<std::string>& queu
         if (lease.task.eta && *lease.task.eta > now + milliseconds(5)) {
             // Sent with an ETA straight into the queue (as Celery does): wait
             // in famigo.delayed instead of holding a lease until then.
-            pool_->eval(kSettle, {kUnacked, kUnackedIndex, kDelayed},
-                        {lease.token, "delay", r.str, ms_text(*lease.task.eta)});
+            pool_->eval(kSettle, {kUnacked, kUnackedIndex, kLost, kDelayed},
+                        {lease.token, "delay", message, ms_text(*lease.task.eta), lease.task.id});
             continue;
         }
         return lease;
@@ -230,16 +256,23 @@ std::optional<Lease> RedisBroker::try_fetch(const std::vector<std::string>& queu
 std::optional<Lease> RedisBroker::fetch(const std::vector<std::string>& queues, milliseconds lease,
                                         milliseconds wait) {
     auto until = std::chrono::steady_clock::now() + wait;
-    milliseconds pause{1};
+    std::vector<std::string> blpop{"BLPOP"};
+    for (const auto& q : queues) blpop.push_back(kWakePrefix + q);
+    blpop.emplace_back();
     for (;;) {
         if (auto got = try_fetch(queues, lease)) return got;
         auto now = std::chrono::steady_clock::now();
         if (now >= until) return std::nullopt;
-        // Back off from 1 ms to the poll interval while idle: a fresh task
-        // after a busy spell starts at once, an idle worker costs little.
-        std::this_thread::sleep_for(
-            std::min<std::chrono::steady_clock::duration>(pause, until - now));
-        pause = std::min(pause * 2, options_.poll_interval);
+        // Idle: wait for an enqueue's wake token, at most the poll interval
+        // (ETAs coming due, leases running out and messages from producers
+        // that send no token, such as Celery's, are found by the next poll).
+        auto pause = std::chrono::duration_cast<milliseconds>(
+            std::min<std::chrono::steady_clock::duration>(options_.poll_interval, until - now));
+        if (pause.count() <= 0) continue;
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.3f", double(pause.count()) / 1000.0);
+        blpop.back() = seconds;
+        pool_->command(blpop);
     }
 }
 
@@ -252,7 +285,8 @@ bool RedisBroker::extend(Lease& lease, milliseconds lease_time) {
 }
 
 void RedisBroker::ack(const Lease& lease, const Json& result) {
-    Reply r = pool_->eval(kSettle, {kUnacked, kUnackedIndex}, {lease.token, "ack", "", "0"});
+    Reply r = pool_->eval(kSettle, {kUnacked, kUnackedIndex, kLost},
+                          {lease.token, "ack", "", "0", lease.task.id});
     if (r.integer == 0 || !lease.task.keep_result) return;
     std::string key = celery::result_key(lease.task.id);
     std::string value = celery::result_value(lease.task.id, "SUCCESS", result);
@@ -268,12 +302,13 @@ void RedisBroker::fail(const Lease& lease, std::string_view error,
     if (stored.nil()) return;  // the lease was lost; another worker has the task
     if (retry_at) {
         std::string m = celery::with_retry(stored.str, lease.task.retries + 1, retry_at, error);
-        pool_->eval(kSettle, {kUnacked, kUnackedIndex, kDelayed},
-                    {lease.token, "delay", m, ms_text(*retry_at)});
+        pool_->eval(kSettle, {kUnacked, kUnackedIndex, kLost, kDelayed},
+                    {lease.token, "delay", m, ms_text(*retry_at), lease.task.id});
         return;
     }
     std::string m = celery::with_retry(stored.str, lease.task.retries, std::nullopt, error);
-    Reply r = pool_->eval(kSettle, {kUnacked, kUnackedIndex, kDead}, {lease.token, "dead", m, "0"});
+    Reply r = pool_->eval(kSettle, {kUnacked, kUnackedIndex, kLost, kDead},
+                          {lease.token, "dead", m, "0", lease.task.id});
     if (r.integer == 0 || !lease.task.keep_result) return;
     std::string key = celery::result_key(lease.task.id);
     std::string value = celery::result_value(lease.task.id, "FAILURE", Json(std::string(error)));
@@ -285,8 +320,8 @@ void RedisBroker::fail(const Lease& lease, std::string_view error,
 void RedisBroker::release(const Lease& lease) {
     Reply stored = pool_->command({"HGET", kUnacked, lease.token});
     if (stored.nil()) return;
-    pool_->eval(kSettle, {kUnacked, kUnackedIndex, lease.task.queue},
-                {lease.token, "front", stored.str, "0"});
+    pool_->eval(kSettle, {kUnacked, kUnackedIndex, kLost, lease.task.queue},
+                {lease.token, "front", stored.str, "0", lease.task.id});
 }
 
 std::optional<TaskResult> RedisBroker::result(std::string_view id) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tasks/broker.hpp"
 
@@ -27,6 +28,11 @@ struct RedisOptions {
     milliseconds command_timeout{5000};
     milliseconds poll_interval{50};  // the longest pause between fetch attempts when idle
     milliseconds idempotency_ttl{24 * 3600 * 1000};
+    // Queues Celery workers consume too: a Celery worker reads only the
+    // queue's list, so a task with an ETA goes into the list with its eta
+    // header (a famigo fetch then parks it in famigo.delayed) instead of
+    // waiting in famigo.delayed, where only famigo's fetch would see it.
+    std::vector<std::string> celery_queues;
 };
 
 // Parses redis://[:password@]host[:port][/db]; throws ConfigError.

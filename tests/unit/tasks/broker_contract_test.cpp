@@ -9,67 +9,17 @@
 #include <set>
 #include <thread>
 
-#include "service_env.hpp"
-#include "tasks/factory.hpp"
+#include "test_backends.hpp"
 
 namespace famigo::tasks {
 namespace {
 
 using namespace std::chrono_literals;
 
-struct SqliteBackend {
-    static constexpr const char* kName = "sqlite";
-    std::filesystem::path dir;
-    std::string setup() {
-        std::string pattern = "/tmp/famigo-tasks-XXXXXX";
-        if (!mkdtemp(pattern.data())) return "mkdtemp failed";
-        dir = pattern;
-        return {};
-    }
-    std::unique_ptr<Broker> make() {
-        BrokerSettings s;
-        s.poll_interval = 20ms;
-        return make_broker("sqlite://" + (dir / "tasks.db").string(), s);
-    }
-    ~SqliteBackend() {
-        std::error_code ec;
-        if (!dir.empty()) std::filesystem::remove_all(dir, ec);
-    }
-};
-
-struct RedisBackend {
-    static constexpr const char* kName = "redis";
-    // One server for the whole suite; each test starts from an empty database.
-    static testing::ServiceEnv& env() {
-        static testing::ServiceEnv server("redis", 1);
-        return server;
-    }
-    std::string setup() {
-        if (!env().ok()) return env().error();
-        make()->purge("x");  // connects
-        std::string cmd = "redis-cli -p " + std::to_string(env().port()) + " FLUSHALL >/dev/null";
-        if (std::system(cmd.c_str()) != 0) return "redis-cli FLUSHALL failed";
-        return {};
-    }
-    std::unique_ptr<Broker> make() {
-        BrokerSettings s;
-        s.poll_interval = 20ms;
-        return make_broker("redis://127.0.0.1:" + std::to_string(env().port()) + "/0", s);
-    }
-};
-
 template <class Backend>
-class BrokerContract : public ::testing::Test {
+class BrokerContract : public BackendTest<Backend> {
   protected:
-    void SetUp() override {
-        std::string error = backend_.setup();
-        if (!error.empty()) {
-            if (testing::services_required()) FAIL() << error;
-            GTEST_SKIP() << error << " (FAMIGO_REQUIRE_SERVICES=1 makes this fail)";
-        }
-        broker_ = backend_.make();
-    }
-    Broker& broker() { return *broker_; }
+    using BackendTest<Backend>::broker;
     std::string send(std::string name = "t.job", Json args = Json::array({1, "two"}),
                      EnqueueOptions options = {}) {
         return broker().enqueue(name, args, Json{{"k", true}}, options);
@@ -78,19 +28,8 @@ class BrokerContract : public ::testing::Test {
                               std::vector<std::string> queues = {"famigo"}) {
         return broker().fetch(queues, lease, wait);
     }
-
-    Backend backend_;
-    std::unique_ptr<Broker> broker_;
 };
 
-struct BackendName {
-    template <class T>
-    static std::string GetName(int) {
-        return T::kName;
-    }
-};
-
-using Backends = ::testing::Types<SqliteBackend, RedisBackend>;
 TYPED_TEST_SUITE(BrokerContract, Backends, BackendName);
 
 TYPED_TEST(BrokerContract, EnqueuedTaskIsFetchedWithEverythingKept) {
@@ -197,6 +136,8 @@ TYPED_TEST(BrokerContract, TaskOfADeadWorkerIsDeliveredAgainWhenItsLeaseRunsOut)
     auto second = this->take(10s, 3s);
     ASSERT_TRUE(second) << "redelivered after the lease ran out";
     EXPECT_EQ(second->task.id, id);
+    EXPECT_EQ(first->task.lost, 0);
+    EXPECT_EQ(second->task.lost, 1) << "one delivery lost its worker";
     EXPECT_NE(second->token, first->token);
     Lease stale = *first;
     EXPECT_FALSE(this->broker().extend(stale, 10s)) << "the old lease is gone";
@@ -204,8 +145,27 @@ TYPED_TEST(BrokerContract, TaskOfADeadWorkerIsDeliveredAgainWhenItsLeaseRunsOut)
     this->broker().release(*second);
     auto third = this->take();
     ASSERT_TRUE(third) << "the late ack of the first delivery did not remove it";
+    EXPECT_EQ(third->task.lost, 1) << "a hand-back is not a lost delivery";
     this->broker().ack(*third, nullptr);
     EXPECT_FALSE(this->take(10s, 500ms));
+}
+
+TYPED_TEST(BrokerContract, LostDeliveriesAreCountedUntilTheTaskIsSettled) {
+    std::string id = this->send();
+    for (int lost = 0; lost < 3; ++lost) {
+        auto lease = this->take(100ms, 2s);
+        ASSERT_TRUE(lease);
+        EXPECT_EQ(lease->task.lost, lost);
+        std::this_thread::sleep_for(120ms);  // the worker "dies": the lease runs out
+    }
+    auto lease = this->take(10s, 2s);
+    ASSERT_TRUE(lease);
+    EXPECT_EQ(lease->task.lost, 3);
+    this->broker().fail(*lease, "poison", std::nullopt);
+    ASSERT_TRUE(this->broker().retry_dead(id));
+    auto again = this->take(10s, 2s);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->task.lost, 0) << "a dead letter sent back starts afresh";
 }
 
 TYPED_TEST(BrokerContract, ExtendedLeaseIsKept) {

@@ -54,7 +54,8 @@ TEST(CeleryMessage, RoundTripKeepsTheTask) {
 
 TEST(CeleryMessage, ReadsWhatPythonSends) {
     // The shape of app.send_task('famigo.add', args=[2, 3], queue='famigo',
-    // countdown=10) from Celery 5 with kombu's Redis transport.
+    // countdown=10) from Celery 5.7 with kombu's Redis transport, as read from
+    // Redis: several headers are null (ignore_result among them).
     std::string body = encoding::base64_encode(
         R"([[2, 3], {}, {"callbacks": null, "errbacks": null, "chain": null, "chord": null}])");
     Json envelope = {
@@ -67,11 +68,23 @@ TEST(CeleryMessage, ReadsWhatPythonSends) {
           {"id", "0b7e9c1e-1f0c-4c59-9d8e-2f4b7a1c9e10"},
           {"eta", "2026-12-03T22:00:10.500000+00:00"},
           {"expires", nullptr},
+          {"group", nullptr},
+          {"group_index", nullptr},
           {"retries", 0},
-          {"ignore_result", false}}},
+          {"timelimit", Json::array({nullptr, nullptr})},
+          {"root_id", "0b7e9c1e-1f0c-4c59-9d8e-2f4b7a1c9e10"},
+          {"parent_id", nullptr},
+          {"origin", "gen17982@vm"},
+          {"ignore_result", nullptr},
+          {"replaced_task_nesting", 0},
+          {"stamped_headers", nullptr},
+          {"stamps", Json::object()}}},
         {"properties",
          {{"correlation_id", "0b7e9c1e-1f0c-4c59-9d8e-2f4b7a1c9e10"},
+          {"reply_to", "106952f3-917e-3b48-acca-27686302aee9"},
+          {"delivery_mode", 2},
           {"delivery_info", {{"exchange", ""}, {"routing_key", "famigo"}}},
+          {"priority", 0},
           {"body_encoding", "base64"},
           {"delivery_tag", "x"}}},
     };
@@ -84,6 +97,12 @@ TEST(CeleryMessage, ReadsWhatPythonSends) {
     EXPECT_EQ(celery::iso_time(*t.eta), "2026-12-03T22:00:10.500000+00:00");
     EXPECT_EQ(to_ms(*celery::parse_iso_time("2026-12-03T23:00:10+01:00")),
               to_ms(*celery::parse_iso_time("2026-12-03T22:00:10Z")));
+    envelope["headers"]["ignore_result"] = true;
+    envelope["headers"]["retries"] = nullptr;
+    EXPECT_FALSE(celery::decode(envelope.dump()).keep_result);
+    EXPECT_EQ(celery::decode(envelope.dump()).retries, 0);
+    envelope["headers"]["retries"] = "two";
+    EXPECT_THROW(celery::decode(envelope.dump()), BadTask) << "a header of the wrong type";
     EXPECT_THROW(celery::decode("not json"), BadTask);
     EXPECT_THROW(celery::decode(R"({"headers": {}, "body": "e30="})"), BadTask);
 }

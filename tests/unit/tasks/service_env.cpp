@@ -16,8 +16,9 @@ bool services_required() {
     return v && std::string(v) == "1";
 }
 
-ServiceEnv::ServiceEnv(std::string script, int count) : script_(std::move(script)) {
-    std::string pattern = "/tmp/famigo-" + script_ + "-XXXXXX";
+ServiceEnv::ServiceEnv(std::string script, int count, const std::string& root)
+    : script_(std::move(script)) {
+    std::string pattern = root + "/famigo-" + script_ + "-XXXXXX";
     if (!mkdtemp(pattern.data())) {
         error_ = "cannot create a temporary directory";
         return;

@@ -12,7 +12,8 @@ namespace famigo::testing {
 
 class ServiceEnv {
   public:
-    ServiceEnv(std::string script, int count);  // script: "redis" -> tests/env/redis
+    // script: "redis" -> tests/env/redis; its state (data, logs) under root.
+    ServiceEnv(std::string script, int count, const std::string& root = "/tmp");
     ~ServiceEnv();
     ServiceEnv(const ServiceEnv&) = delete;
     ServiceEnv& operator=(const ServiceEnv&) = delete;

@@ -116,6 +116,35 @@ TEST_F(WorkerPoolTest, LongTaskKeepsItsLease) {
     EXPECT_TRUE(pool.stop());
 }
 
+TEST_F(WorkerPoolTest, TaskWhoseWorkersKeepDyingIsDeadLetteredUnrun) {
+    std::atomic<int> runs{0};
+    registry_.add("t.poison", [&](const Json&, const Json&) -> Json {
+        ++runs;
+        return nullptr;
+    });
+    EnqueueOptions o;
+    o.max_retries = 1;
+    std::string poison = broker_->enqueue("t.poison", Json::array(), Json::object(), o);
+    // Two deliveries whose "worker died": their leases run out unsettled.
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(broker_->fetch({"famigo"}, 30ms, 2s));
+        std::this_thread::sleep_for(40ms);
+    }
+    WorkerPool pool(*broker_, registry_, options_);
+    pool.start();
+    EnqueueOptions keep;
+    keep.keep_result = true;
+    std::string fine = broker_->enqueue("famigo.add", Json::array({1, 2}), Json::object(), keep);
+    ASSERT_TRUE(eventually([&] { return broker_->dead(10).size() == 1; }));
+    ASSERT_TRUE(eventually([&] { return broker_->result(fine).has_value(); }));
+    auto dead = broker_->dead(10);
+    EXPECT_EQ(dead[0].id, poison);
+    EXPECT_NE(dead[0].error.find("its worker died during 2 runs"), std::string::npos)
+        << dead[0].error;
+    EXPECT_EQ(runs, 0) << "not run a third time";
+    EXPECT_TRUE(pool.stop());
+}
+
 TEST_F(WorkerPoolTest, StopHandsBackWhatOutlivesTheGrace) {
     std::atomic<bool> release{false};
     std::atomic<int> runs{0};
