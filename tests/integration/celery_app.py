@@ -4,6 +4,7 @@ a Python producer too (send_task, AsyncResult). The broker and result backend
 are the Redis URL in FAMIGO_CELERY_REDIS (redis://127.0.0.1:PORT/DB)."""
 import json
 import os
+import time
 
 from celery import Celery
 
@@ -56,5 +57,21 @@ def flaky(self, fail_times):
 
 @app.task(name="bench.noop", ignore_result=True)
 def noop():
-    """The benchmark's no-op task (famigo registers one of the same name)."""
+    """bench/tasks: the no-op task (famigo's bench registers one of the same name)."""
     return None
+
+
+@app.task(name="bench.last", ignore_result=True)
+def last():
+    """bench/tasks: sent after the no-ops; a solo worker runs tasks in order,
+    so its start time is when the no-ops before it were done."""
+    with app.pool.acquire(block=True) as conn:
+        conn.default_channel.client.set("bench.last", repr(time.time()))
+
+
+@app.task(name="bench.stamp", ignore_result=True)
+def stamp(sent):
+    """bench/tasks: records enqueue-to-start in microseconds (sent: time.time())."""
+    started = time.time()
+    with app.pool.acquire(block=True) as conn:
+        conn.default_channel.client.rpush("bench.latency", repr((started - sent) * 1e6))
