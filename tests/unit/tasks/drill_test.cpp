@@ -156,28 +156,36 @@ TYPED_TEST(TaskDrill, SigkillEveryThreeSecondsLosesNothing) {
     auto enqueued = std::chrono::steady_clock::now();
     // SQLite: one worker process, as its processes contend for the file's
     // write lock (SQLite's busy wait sleeps milliseconds per conflict).
-    const int processes = std::string(TypeParam::kName) == "sqlite" ? 1 : 2;
+    // Task bodies long enough that kills land mid-task, short enough that
+    // SQLite's slower settling keeps the drill near a minute.
+    const bool sqlite = std::string(TypeParam::kName) == "sqlite";
+    const int processes = sqlite ? 1 : 2;
+    const milliseconds work = sqlite ? 2ms : 10ms;
     for (int i = 0; i < processes; ++i)
-        this->workers_.push_back(start_worker(this->backend_, this->dir_, this->options_, 10ms));
+        this->workers_.push_back(start_worker(this->backend_, this->dir_, this->options_, work));
     std::set<std::string> killed;
     int turn = 0;
-    auto deadline = std::chrono::steady_clock::now() + 80s;
+    auto deadline = std::chrono::steady_clock::now() + 100s;
     auto next_kill = std::chrono::steady_clock::now() + 3s;
     while (this->unfinished() > 0 && std::chrono::steady_clock::now() < deadline) {
-        // Not too often: the stats scan of 10,000 rows costs CPU the
-        // workers need.
-        std::this_thread::sleep_for(250ms);
+        // Checked once a second: the stats scan of 10,000 rows costs CPU
+        // the workers need.
+        std::this_thread::sleep_until(std::min(next_kill, std::chrono::steady_clock::now() + 1s));
         if (std::chrono::steady_clock::now() < next_kill) continue;
+        std::cout
+            << "[drill] " << TypeParam::kName << " at "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - enqueued).count()
+            << " s: " << this->unfinished() << " unfinished, killing a worker" << std::endl;
         pid_t victim = this->workers_[std::size_t(turn)];
         kill_and_reap(victim);
         killed.insert(std::to_string(victim));
         this->workers_[std::size_t(turn)] =
-            start_worker(this->backend_, this->dir_, this->options_, 10ms);
+            start_worker(this->backend_, this->dir_, this->options_, work);
         turn = (turn + 1) % processes;
         next_kill += 3s;
     }
     auto finished = std::chrono::steady_clock::now();
-    ASSERT_EQ(this->unfinished(), 0) << "not finished within 80 s";
+    ASSERT_EQ(this->unfinished(), 0) << "not finished within 100 s";
     EXPECT_TRUE(this->broker_->dead(10).empty());
     EXPECT_GE(killed.size(), 2u) << "the drill must kill workers while they work";
 
