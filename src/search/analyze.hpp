@@ -15,7 +15,7 @@ namespace famigo::search {
 
 // Folded words of a text: "Pokémon GO: Kid's Edition" -> pokemon go kids edition.
 // Letters outside Latin are kept (lower-cased only when ASCII); a word is cut
-// at 64 bytes.
+// at 64 bytes (at the start of the letter that would cross it).
 std::vector<std::string> words(std::string_view text);
 
 struct Clause {
