@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <string_view>
+
 namespace famigo::tasks {
 namespace {
 
@@ -120,10 +122,29 @@ Reply RedisBroker::Connections::command(const std::vector<std::string>& args) {
 Reply RedisBroker::Connections::eval(const std::string& script,
                                      const std::vector<std::string>& keys,
                                      const std::vector<std::string>& args) {
-    std::vector<std::string> all{"EVAL", script, std::to_string(keys.size())};
+    std::string sha;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = script_shas_.find(script); it != script_shas_.end()) sha = it->second;
+    }
+    auto load = [&] {
+        sha = command({"SCRIPT", "LOAD", script}).str;
+        std::lock_guard lock(mutex_);
+        script_shas_[script] = sha;
+    };
+    if (sha.empty()) load();
+    std::vector<std::string> all{"EVALSHA", sha, std::to_string(keys.size())};
     all.insert(all.end(), keys.begin(), keys.end());
     all.insert(all.end(), args.begin(), args.end());
-    return command(all);
+    try {
+        return command(all);
+    } catch (const BrokerUnavailable& e) {
+        // NOSCRIPT: the script did not run; load it again and run it once.
+        if (std::string_view(e.what()).find("NOSCRIPT") == std::string_view::npos) throw;
+        load();
+        all[1] = sha;
+        return command(all);
+    }
 }
 
 }  // namespace famigo::tasks

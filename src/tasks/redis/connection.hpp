@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,7 +32,9 @@ class RedisBroker::Connections {
     // Runs one command (arguments binary-safe); throws BrokerUnavailable on a
     // connection failure or an error reply.
     Reply command(const std::vector<std::string>& args);
-    // EVAL script with its keys and arguments.
+    // Runs a Lua script with its keys and arguments: EVALSHA of the script
+    // loaded once (SCRIPT LOAD), loaded again after a NOSCRIPT (a restarted
+    // Redis forgets its scripts), so the script's text is not sent per call.
     Reply eval(const std::string& script, const std::vector<std::string>& keys,
                const std::vector<std::string>& args);
 
@@ -42,6 +45,7 @@ class RedisBroker::Connections {
     RedisOptions options_;
     std::mutex mutex_;
     std::vector<void*> idle_;
+    std::map<std::string, std::string> script_shas_;  // script text -> SHA1; guarded by mutex_
 };
 
 }  // namespace famigo::tasks
