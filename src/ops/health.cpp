@@ -6,6 +6,10 @@
 
 namespace famigo::ops {
 
+void Health::add_info(std::string name, std::function<std::string()> info) {
+    infos_.emplace_back(std::move(name), std::move(info));
+}
+
 void Health::add_probe(std::string name, Probe probe) {
     probes_.emplace_back(std::move(name), std::move(probe));
 }
@@ -38,12 +42,22 @@ void Health::install(http::Router& router, const Registry& registry, MetricsAcce
         "readyz", "/readyz",
         [this](http::Request&, http::Response& response) {
             auto found = problems();
+            std::string info;
+            for (const auto& [name, line] : infos_) {
+                std::string text;
+                try {
+                    text = line();
+                } catch (const std::exception& e) {
+                    text = std::string("error: ") + e.what();
+                }
+                info += name + ": " + text + "\n";
+            }
             if (found.empty()) {
-                response.text(200, "ready\n");
+                response.text(200, "ready\n" + info);
             } else {
                 std::string body = "not ready\n";
                 for (const auto& problem : found) body += problem + "\n";
-                response.text(503, body);
+                response.text(503, body + info);
             }
             response.set_header("Cache-Control", "no-store");
         },

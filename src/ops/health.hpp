@@ -24,6 +24,9 @@ class Health {
     using Probe = std::function<std::optional<std::string>()>;
 
     void add_probe(std::string name, Probe probe);
+    // A line /readyz shows ("name: text") that never makes it fail: a
+    // dependency only some pages use (site search) is reported, not probed.
+    void add_info(std::string name, std::function<std::string()> info);
     void set_draining(std::function<bool()> draining) { draining_ = std::move(draining); }
 
     // Adds the routes "healthz", "readyz" and "metrics".
@@ -34,6 +37,7 @@ class Health {
 
   private:
     std::vector<std::pair<std::string, Probe>> probes_;
+    std::vector<std::pair<std::string, std::function<std::string()>>> infos_;
     std::function<bool()> draining_;
     MetricsAccess metrics_access_;
 };
