@@ -164,6 +164,23 @@ changed, meta/catalog's generation is incremented (cached pages are dropped).
 Exit codes: 0 applied, 1 unreadable or invalid file, 2 usage error.
 )",
      cmd_editorial},
+    {"reindex", "build a new site search index of the catalog and swap it in",
+     R"(usage: famigo reindex [--quiet]
+
+Builds a new search index (search.url: Xapian by default, or Solr) of every
+published app in store.url beside the current one, makes it current in one
+step (readers see the old index or the new one, never a mix), and checks its
+document count against the apps written. Progress goes to stderr (a bar on a
+terminal, otherwise a line every 5,000 apps), the summary to stdout. This is
+also how the index is restored: it is not in `famigo backup` (docs/search.md).
+`famigo import` and `famigo editorial` keep the index up to date through the
+task queue (famigo.search.index_apps); run this after a restore, a change of
+search.url, or to start over.
+  --quiet   no progress output
+Exit codes: 0 built, 1 the index cannot be written or its count is wrong,
+2 usage error.
+)",
+     cmd_reindex},
     {"worker", "run task workers (the queues of tasks.url) until SIGTERM",
      R"(usage: famigo worker [--queues A,B] [--concurrency N] [--config PATH] [--set KEY=VALUE]...
 

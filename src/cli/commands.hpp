@@ -31,7 +31,8 @@ int cmd_backup(int argc, char** argv, char** envp);
 int cmd_restore(int argc, char** argv, char** envp);
 int cmd_import(int argc, char** argv, char** envp);
 int cmd_editorial(int argc, char** argv, char** envp);
-int cmd_worker(int argc, char** argv, char** envp);  // tasks_commands.cpp
+int cmd_reindex(int argc, char** argv, char** envp);  // search_commands.cpp
+int cmd_worker(int argc, char** argv, char** envp);   // tasks_commands.cpp
 int cmd_beat(int argc, char** argv, char** envp);
 int cmd_mail(int argc, char** argv, char** envp);  // mail_command.cpp
 int cmd_tasks(int argc, char** argv, char** envp);

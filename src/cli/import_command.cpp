@@ -14,6 +14,7 @@
 #include "apps/installed.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/search_update.hpp"
 #include "docstore/config.hpp"
 
 namespace famigo::cli {
@@ -137,6 +138,7 @@ int cmd_import(int argc, char** argv, char** envp) {
         std::cout << "catalog generation now " << report.generation << "\n";
     else
         std::cout << "nothing changed (catalog generation not bumped)\n";
+    update_search_index(config, *store, report.changed_ids, quiet, std::cout);
     return 0;
 }
 
@@ -161,6 +163,7 @@ int cmd_editorial(int argc, char** argv, char** envp) {
         std::cout << "editorial: no app with source_id '" << id
                   << "' (import the store data first)\n";
     if (report.generation) std::cout << "catalog generation now " << report.generation << "\n";
+    update_search_index(config, *store, report.changed_ids, true, std::cout);
     return 0;
 }
 

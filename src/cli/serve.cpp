@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "apps/catalog/search_docs.hpp"
 #include "apps/installed.hpp"
 #include "apps/site/debug_form.hpp"
 #include "assets/static_files.hpp"
@@ -20,6 +21,7 @@
 #include "docstore/backup_drill.hpp"
 #include "docstore/config.hpp"
 #include "docstore/errors.hpp"
+#include "docstore/filter.hpp"
 #include "docstore/store.hpp"
 #include "http/app.hpp"
 #include "http/middlewares.hpp"
@@ -28,6 +30,7 @@
 #include "ops/debug_routes.hpp"
 #include "ops/health.hpp"
 #include "ops/metrics.hpp"
+#include "search/service.hpp"
 #include "tasks/beat.hpp"
 #include "tasks/factory.hpp"
 #include "tasks/metrics.hpp"
@@ -44,6 +47,27 @@ std::string static_files_url_prefix(const config::Config& config) {
         throw ConfigError("config key 'static.url' (from " + config.origin("static.url") +
                           "): must be a path starting with '/'");
     return prefix;
+}
+
+// Nothing lost: an empty index beside a catalog that has apps (a fresh
+// clone whose import ran before search existed, a restored store, a new
+// search.url) is built before the server listens, so search answers at once.
+// An unavailable index is logged; /readyz says so.
+void ensure_search_index(search::Service& service, docstore::Store& store) {
+    try {
+        auto& index = service.index();
+        if (index.stats().documents > 0) return;
+        auto published = store.collection(apps::catalog::App::model().info().collection)
+                             .count(docstore::field("published") == true);
+        if (published == 0) return;
+        log::info("search: the index is empty; building it from " + std::to_string(published) +
+                  " apps");
+        auto report = apps::catalog::index_catalog(store, index);
+        log::info("search: " + std::to_string(report.documents) + " apps indexed in " +
+                  std::to_string(report.seconds) + " s");
+    } catch (const std::exception& e) {
+        log::warn(std::string("search: index not checked at start: ") + e.what());
+    }
 }
 
 }  // namespace
@@ -118,8 +142,17 @@ int cmd_serve(int argc, char** argv, char** envp) {
                        ? std::chrono::duration<double>(last->verified_at.time_since_epoch()).count()
                        : 0.0);
     });
+    // Site search: opened on first use, so serve starts while Solr is down.
+    // /readyz shows the index but never fails for it (search down must not
+    // take the other pages out of the load balancer); /metrics counts queries.
+    search::Service site_search(search::search_settings(config),
+                                apps::catalog::app_search_schema());
+    log::info("search: " + site_search.url());
+    ensure_search_index(site_search, *store);
+    health.add_info("search", [&site_search] { return site_search.status(); });
+    registry.add_collector([&site_search](ops::Exposition& out) { site_search.collect(out); });
     tasks::Registry task_registry;
-    register_tasks(task_registry, TaskDeps{config, *store});
+    register_tasks(task_registry, TaskDeps{config, *store, site_search});
     // With beat.in_serve, this server schedules the periodic tasks too (only
     // while it holds the broker's lock, which other servers contend for).
     std::unique_ptr<tasks::BeatThread> beat;
@@ -147,17 +180,13 @@ int cmd_serve(int argc, char** argv, char** envp) {
     auto auth = web::auth::Auth::from_config(config, *store, security);
     log::info("auth: sessions and login throttling in " + auth->security_cache()->describe());
     // The product apps share one Site: templates, store, cache, security, auth, router.
-    apps::Site site{config,
-                    *store,
-                    models,
-                    *cache,
-                    *page_cache,
-                    static_files,
-                    security,
-                    *auth,
-                    app.router(),
-                    apps::make_template_engine(config, app.router(), static_files, *cache),
-                    {}};
+    apps::Site site{
+        config,       *store,
+        models,       *cache,
+        *page_cache,  static_files,
+        security,     *auth,
+        app.router(), apps::make_template_engine(config, app.router(), static_files, *cache),
+        {},           &site_search};
 
     app.set_not_found([&site](http::Request& request, http::Response& response) {
         site.not_found(request, response);

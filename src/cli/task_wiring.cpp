@@ -1,9 +1,11 @@
 #include "cli/task_wiring.hpp"
 
+#include "apps/catalog/generation.hpp"
 #include "apps/catalog/search_docs.hpp"
 #include "docstore/backup_drill.hpp"
 #include "mail/smtp.hpp"
 #include "search/factory.hpp"
+#include "search/service.hpp"
 #include "web/auth/options.hpp"
 #include "web/auth/session_stores.hpp"
 
@@ -54,6 +56,21 @@ void register_tasks(tasks::Registry& registry, TaskDeps deps) {
             throw tasks::PermanentFailure(e.what());
         }
     });
+    // search::Unavailable propagates: the worker retries with backoff, so
+    // updates made while Solr is down reach it when it is back.
+    registry.add_typed<tasks::Json, tasks::Json>(
+        kIndexAppsTask, {"ids"}, [deps](const tasks::Json& ids) {
+            if (!ids.is_array()) throw tasks::BadArguments("'ids' must be a list of app ids");
+            std::vector<std::string> list;
+            for (const auto& id : ids) {
+                if (!id.is_string()) throw tasks::BadArguments("'ids' must be a list of app ids");
+                list.push_back(id.get<std::string>());
+            }
+            auto report = apps::catalog::index_apps(deps.store, deps.search.index(), list);
+            // Cached search pages show the index as it was: drop them.
+            if (report.upserted + report.removed > 0) apps::catalog::bump_generation(deps.store);
+            return tasks::Json{{"upserted", report.upserted}, {"removed", report.removed}};
+        });
 }
 
 }  // namespace famigo::cli

@@ -1,7 +1,8 @@
 // The tasks every process that runs tasks knows (`famigo serve`'s in-process
 // pool, `famigo worker`): the built-in famigo.ping and famigo.add, and the
-// product's periodic and mail tasks, each bound to what it uses. One list,
-// so a task sent to any worker of a deployment finds its handler.
+// product's tasks, each bound to what it uses — famigo.search.index_apps
+// (app ids: re-index them, sent by `famigo import` and `famigo editorial`).
+// One list, so a task sent to any worker of a deployment finds its handler.
 #pragma once
 
 #include "core/config.hpp"
@@ -11,13 +12,19 @@
 namespace famigo::docstore {
 class Store;
 }
+namespace famigo::search {
+class Service;
+}
 
 namespace famigo::cli {
 
 struct TaskDeps {
     const config::Config& config;
     docstore::Store& store;
+    search::Service& search;
 };
+
+inline constexpr const char* kIndexAppsTask = "famigo.search.index_apps";
 
 void register_tasks(tasks::Registry& registry, TaskDeps deps);
 

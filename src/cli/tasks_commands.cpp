@@ -9,6 +9,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "apps/catalog/search_docs.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/task_wiring.hpp"
@@ -17,6 +18,7 @@
 #include "core/time.hpp"
 #include "docstore/config.hpp"
 #include "docstore/store.hpp"
+#include "search/service.hpp"
 #include "tasks/beat.hpp"
 #include "tasks/factory.hpp"
 
@@ -105,8 +107,10 @@ int cmd_worker(int argc, char** argv, char** envp) {
     sigset_t stop_signals = block_stop_signals();
     auto broker = tasks::make_broker(config);
     auto store = docstore::open_store(docstore::store_options(config));
+    search::Service site_search(search::search_settings(config),
+                                apps::catalog::app_search_schema());
     tasks::Registry registry;
-    register_tasks(registry, TaskDeps{config, *store});
+    register_tasks(registry, TaskDeps{config, *store, site_search});
     tasks::WorkerPool pool(*broker, registry, options);
     pool.start();
     std::string names;

@@ -1,6 +1,6 @@
 // What a visitor does on the catalog site, in a real browser: the home page,
 // an app page, browse with filters and paging, the search box's autocomplete
-// (mouse and keyboard), and the friendly 404. Data: the demo catalog (data/).
+// (mouse and keyboard), the search page (a typo, a facet), and the friendly 404. Data: the demo catalog (data/).
 import assert from "node:assert/strict";
 import { baseURL, browserTest, resultCount } from "./browser.mjs";
 
@@ -140,7 +140,8 @@ browserTest("autocomplete suggests apps and a click opens one", async ({ page, s
   const options = await suggestions(page, "minec");
   const names = (await options.locator(".suggestion-name").allTextContents()).map((n) => n.trim());
   assert.ok(names.length >= 2, `suggestions: ${names}`);
-  for (const name of names) assert.match(name, /^minec/i);
+  // Served by the search index: titles with a word starting "minec" come first.
+  assert.match(names[0], /\bminec/i);
   assert.ok(names.includes("Minecraft: Pocket Edition"), `suggestions: ${names}`);
   const metas = await options.locator(".suggestion-meta").allTextContents();
   for (const meta of metas) assert.ok(meta === IOS || meta === "Android", meta);
@@ -194,13 +195,42 @@ browserTest("the search box without a suggestion lists matching apps", async ({ 
   const input = page.locator("#search-term");
   await input.fill("minecraft");
   await input.press("Enter");
-  await page.waitForURL(/\/browse\/\?q=minecraft$/);
-  assert.match(await page.locator("#result-count").textContent(), /^\d+ apps? starting with “minecraft”$/);
+  await page.waitForURL(/\/search\/\?q=minecraft$/);
+  assert.match(await page.locator("#result-count").textContent(), /^\d+ apps? for “minecraft”/);
   assert.ok((await resultCount(page)) >= 2);
-  for (const title of await page.locator("#results .card-title").allTextContents()) {
-    assert.match(title.trim(), /^minecraft/i);
-  }
+  const first = await page.locator("#results .card-title").first().textContent();
+  assert.match(first.trim(), /minecraft/i);
+  assert.equal(await page.locator("#results .card-title mark").first().textContent(), "Minecraft");
   await shot("search results");
+});
+
+browserTest("a misspelt search in the header box finds the app, and a facet narrows it", async ({ page, shot }) => {
+  await page.goto("/");
+  const input = page.locator("#search-term");
+  await input.fill("mincraft");
+  await input.press("Enter");
+  await page.waitForURL(/\/search\/\?q=mincraft$/);
+  const titles = (await page.locator("#results .card-title").allTextContents()).map((t) => t.trim());
+  assert.ok(titles.length >= 1, "results for a typo");
+  assert.match(titles[0], /minecraft/i, `first result: ${titles[0]}`);
+  const all = await resultCount(page);
+  await shot("typo results");
+
+  // Narrow by platform with the facet link: the URL, the count and every card follow.
+  const facet = page.locator('#facets section[data-facet="platform"] a', { hasText: IOS });
+  const expected = Number((await page.locator('#facets section[data-facet="platform"] li', { hasText: IOS })
+    .locator(".count").textContent()).trim());
+  await facet.click();
+  await page.waitForURL(/[?&]platform=ios\b/);
+  assert.equal(new URL(page.url()).searchParams.get("q"), "mincraft");
+  const narrowed = await resultCount(page);
+  assert.equal(narrowed, expected);
+  assert.ok(narrowed <= all);
+  for (const meta of await page.locator("#results .card-meta:first-of-type").allTextContents()) {
+    assert.ok(meta.startsWith(IOS), `an iOS app: "${meta}"`);
+  }
+  assert.ok(await page.locator('#facets a.chosen', { hasText: IOS }).count() === 1, "the facet shows as chosen");
+  await shot("narrowed by a facet");
 });
 
 browserTest("an unknown address shows the friendly 404 page", { allowDocumentStatus: 404 }, async ({ page, shot }) => {

@@ -4,8 +4,11 @@
 setting (write `server__workers=2` for `server.workers`, or pass a dict as the
 first argument) and returns a Server; every server is stopped after the test.
 """
+import atexit
 import os
 import pathlib
+import shutil
+import tempfile
 import re
 import signal
 import socket
@@ -16,6 +19,14 @@ import urllib.request
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+# Commands and servers that name no search index or task queue of their own
+# use throwaway ones, never the repo's var/search and var/tasks.db (which
+# `make run` uses): `famigo import` writes to both.
+_SCRATCH = tempfile.mkdtemp(prefix="famigo-tests-")
+atexit.register(shutil.rmtree, _SCRATCH, True)
+os.environ.setdefault("FAMIGO_SEARCH__URL", f"xapian://{_SCRATCH}/search")
+os.environ.setdefault("FAMIGO_TASKS__URL", f"sqlite:///{_SCRATCH}/tasks.db")
 # Absolute, so tests that start it from another working directory find it
 # (scripts/test passes a relative FAMIGO_BIN for the sanitizer build).
 FAMIGO = pathlib.Path(os.environ.get("FAMIGO_BIN", ROOT / "build" / "release" / "src" / "famigo")).absolute()
@@ -126,7 +137,8 @@ def start_server(tmp_path, settings, extra_args=(), env=None):
     args += list(extra_args)
     log_file = open(log_path, "wb")
     proc = subprocess.Popen(args, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-    deadline = time.time() + 15
+    # Generous: a server whose search index is empty builds it before it listens.
+    deadline = time.time() + 60
     port = None
     while time.time() < deadline and port is None:
         if proc.poll() is not None:
@@ -161,6 +173,11 @@ EDITORIAL = [
 ]
 
 
+def catalog_search_url(db):
+    """The search index built with the catalog_db store (read-only too)."""
+    return f"xapian://{pathlib.Path(db).parent / 'search'}"
+
+
 @pytest.fixture(scope="session")
 def catalog_db(tmp_path_factory):
     """A store with the whole demo catalog and EDITORIAL applied, imported once per run.
@@ -168,10 +185,16 @@ def catalog_db(tmp_path_factory):
     if not FAMIGO.exists():
         pytest.fail(f"{FAMIGO} is not built")
     db = tmp_path_factory.mktemp("catalog") / "catalog.db"
-    famigo("import", "--quiet", "--set", f"store.url=sqlite:///{db}", str(ROOT / "data"))
+    # Its search index beside it (catalog_search_url), built by this first import.
+    search = catalog_search_url(db)
+    famigo("import", "--quiet", "--set", f"store.url=sqlite:///{db}", "--set", f"search.url={search}",
+           str(ROOT / "data"))
     editorial = db.parent / "editorial.json"
     editorial.write_text(__import__("json").dumps(EDITORIAL))
-    result = famigo("editorial", "--set", f"store.url=sqlite:///{db}", str(editorial))
+    # No worker runs here: editorial's changes reach the index by an inline reindex.
+    result = famigo("editorial", "--set", f"store.url=sqlite:///{db}", "--set", f"search.url={search}",
+                    str(editorial))
+    famigo("reindex", "--quiet", "--set", f"store.url=sqlite:///{db}", "--set", f"search.url={search}")
     assert "3 entries, 3 updated, 0 unchanged, 0 not in the catalog" in result.stdout
     return db
 

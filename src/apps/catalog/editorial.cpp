@@ -108,6 +108,8 @@ EditorialReport apply_editorial(docstore::Store& store, const std::filesystem::p
         }
         apps.update(docstore::field("source_id") == entries[i].source_id, entries[i].update, {});
         ++report.updated;
+        if (auto id = stored[i]->find("_id"); id != stored[i]->end() && id->is_string())
+            report.changed_ids.push_back(id->get<std::string>());
     }
     if (report.updated > 0) report.generation = bump_generation(store);
     return report;

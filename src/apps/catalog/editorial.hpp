@@ -32,8 +32,9 @@ struct EditorialReport {
     std::int64_t entries = 0;
     std::int64_t updated = 0;
     std::int64_t unchanged = 0;
-    std::vector<std::string> missing;  // source ids with no app in the store
-    std::int64_t generation = 0;       // after the run; 0 when nothing changed
+    std::vector<std::string> missing;      // source ids with no app in the store
+    std::int64_t generation = 0;           // after the run; 0 when nothing changed
+    std::vector<std::string> changed_ids;  // _id of every updated app (the search index's work)
 };
 
 // Throws EditorialError naming the entry and field for a malformed file.

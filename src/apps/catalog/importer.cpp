@@ -193,9 +193,10 @@ class Run {
         insert(batch);
         for (auto& [i, update] : updates) {
             const Pending& item = pending_[i];
-            apps_.update(docstore::field("_id") == stored_.at(item.app.source_id).at("_id"), update,
-                         {.multi = false});
+            const auto& id = stored_.at(item.app.source_id).at("_id");
+            apps_.update(docstore::field("_id") == id, update, {.multi = false});
             ++report_.files[item.file].updated;
+            if (id.is_string()) report_.changed_ids.push_back(id.get<std::string>());
         }
     }
 
@@ -206,18 +207,21 @@ class Run {
         std::vector<docstore::Document> docs;
         for (auto i : batch) docs.push_back(App::model().to_document(pending_[i].app));
         try {
-            apps_.insert_many(std::move(docs));
+            for (auto& id : apps_.insert_many(std::move(docs)))
+                report_.changed_ids.push_back(std::move(id));
             for (auto i : batch) ++report_.files[pending_[i].file].inserted;
         } catch (const docstore::StoreError&) {
             for (auto i : batch) {
                 Pending& item = pending_[i];
                 try {
                     // MongoDB's ordered insert_many keeps what it inserted before the error.
-                    if (apps_.find_one(docstore::field("source_id") == item.app.source_id)) {
+                    if (auto done =
+                            apps_.find_one(docstore::field("source_id") == item.app.source_id)) {
                         ++report_.files[item.file].inserted;
+                        report_.changed_ids.push_back(done->at("_id").get<std::string>());
                         continue;
                     }
-                    apps_.insert(App::model().to_document(item.app));
+                    report_.changed_ids.push_back(apps_.insert(App::model().to_document(item.app)));
                     ++report_.files[item.file].inserted;
                 } catch (const docstore::StoreError& e) {
                     reject(item.file, item.line, e.what());

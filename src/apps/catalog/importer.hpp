@@ -55,6 +55,7 @@ struct ImportReport {
     std::int64_t generation = 0;  // meta/catalog generation after the import (0: never bumped)
     double read_seconds = 0;
     double write_seconds = 0;
+    std::vector<std::string> changed_ids;  // _id of every inserted or updated app
     FileStats total() const;
     bool changed() const { return total().inserted + total().updated > 0; }
 };

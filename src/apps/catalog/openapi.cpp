@@ -115,6 +115,67 @@ json openapi_document() {
                               {{"code", {{"type", "string"}}},
                                {"message", {{"type", "string"}}},
                                {"field", {{"type", "string"}, {"nullable", true}}}}}}}}}};
+    // /search: the listing's filters and paging, its own q and sort.
+    json search_parameters = json::array();
+    for (const auto& spec : listing_parameters()) {
+        if (spec.name == "q") {
+            search_parameters.push_back(
+                {{"name", "q"},
+                 {"in", "query"},
+                 {"required", false},
+                 {"description",
+                  "Words to search for in titles, developers, categories, genres and reviews "
+                  "(any order; the last word as a prefix; typos tolerated; \"quotes\" for a "
+                  "phrase), at most " +
+                      std::to_string(kMaxSearchText) +
+                      " characters. Empty: every app, APProved and popular first."},
+                 {"schema", {{"type", "string"}, {"maxLength", kMaxSearchText}}}});
+        } else if (spec.name == "sort") {
+            search_parameters.push_back(
+                {{"name", "sort"},
+                 {"in", "query"},
+                 {"required", false},
+                 {"description",
+                  "relevance (text match, then APProved, then popularity), rating, installs or "
+                  "newest (highest first)."},
+                 {"schema",
+                  {{"type", "string"}, {"enum", kSearchSorts}, {"default", "relevance"}}}});
+        } else {
+            search_parameters.push_back(parameter(spec));
+        }
+    }
+    json facet_values = {
+        {"type", "array"},
+        {"items",
+         {{"type", "object"},
+          {"required", {"value", "count"}},
+          {"properties", {{"value", {{"type", "string"}}}, {"count", {{"type", "integer"}}}}}}}};
+    json search_schema = page_schema;
+    search_schema["required"].push_back("facets");
+    search_schema["required"].push_back("suggestion");
+    search_schema["properties"]["facets"] = {
+        {"type", "object"},
+        {"description",
+         "By filter parameter (platform, age, price, category, no_ads, no_iap, approved): its "
+         "values with how many of these results each would leave."},
+        {"additionalProperties", facet_values}};
+    search_schema["properties"]["suggestion"] = {
+        {"type", "string"},
+        {"nullable", true},
+        {"description", "When few apps match: the query with misspelt words corrected."}};
+    json search_path = {
+        {"get",
+         {{"operationId", "searchApps"},
+          {"summary", "Apps matching words, with facets and a spelling suggestion"},
+          {"parameters", search_parameters},
+          {"responses",
+           {{"200",
+             {{"description", "A page of results"},
+              {"content",
+               {{"application/json",
+                 {{"schema", {{"$ref", "#/components/schemas/SearchPage"}}}}}}}}},
+            {"400", error_response("A parameter has a bad value; error.field names it")},
+            {"503", error_response("Search is unavailable (error.code search_unavailable)")}}}}}};
     return {
         {"openapi", "3.0.3"},
         {"info",
@@ -149,9 +210,14 @@ json openapi_document() {
                  {{"description", "The app"},
                   {"content",
                    {{"application/json", {{"schema", {{"$ref", "#/components/schemas/App"}}}}}}}}},
-                {"404", error_response("No published app has this slug")}}}}}}}}},
+                {"404", error_response("No published app has this slug")}}}}}}},
+          {"/search", search_path}}},
         {"components",
-         {{"schemas", {{"App", app_schema()}, {"AppPage", page_schema}, {"Error", error_schema}}}}},
+         {{"schemas",
+           {{"App", app_schema()},
+            {"AppPage", page_schema},
+            {"SearchPage", search_schema},
+            {"Error", error_schema}}}}},
     };
 }
 

@@ -168,6 +168,48 @@ std::string ListingQuery::query_string(std::int64_t for_page) const {
     return out;
 }
 
+SearchQuery parse_search_query(std::string_view query_string) {
+    web::security::FormData params = parse_query(query_string);
+    SearchQuery search;
+    std::string rest;  // everything but q and sort, for the listing parser
+    for (const auto& [name, value] : params.fields()) {
+        if (name == "q") {
+            if (strings::utf8_length(value) > kMaxSearchText)
+                throw BadParameter(
+                    "q", "'q' is longer than " + std::to_string(kMaxSearchText) + " characters");
+            search.q = value;
+            // Control characters (a pasted tab, a stray escape) are word breaks.
+            for (char& c : search.q)
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+        } else if (name == "sort") {
+            if (!value.empty()) search.sort = pick(name, value, kSearchSorts);
+        } else {
+            append_param(rest, name, value);
+        }
+    }
+    search.filters = parse_listing_query(rest);
+    return search;
+}
+
+std::string SearchQuery::query_string(std::int64_t for_page) const {
+    std::string out;
+    if (!q.empty()) append_param(out, "q", q);
+    std::string listing = filters.query_string(for_page);
+    if (!listing.empty()) out += (out.empty() ? "" : "&") + listing;
+    if (sort != "relevance") append_param(out, "sort", sort);
+    return out;
+}
+
+bool search_cache_query(std::string_view query_string, std::string& canonical) {
+    try {
+        SearchQuery query = parse_search_query(query_string);
+        canonical = query.query_string(query.filters.page);
+        return true;
+    } catch (const BadParameter&) {
+        return false;
+    }
+}
+
 std::string parse_term(std::string_view query_string) {
     auto params = parse_query(query_string);
     return prefix_text("term", std::string(params.get("term").value_or("")));

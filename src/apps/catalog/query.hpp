@@ -59,6 +59,21 @@ inline constexpr std::int64_t kMaxPerPage = 100;
 // ignored (utm_*, cache busters), as browsers and proxies add them.
 ListingQuery parse_listing_query(std::string_view query_string);
 
+// What /search/ and /api/v1/search ask for: the /browse/ filters, paging and
+// per_page as ListingQuery reads them (its q and sort unused), the search text
+// and a search sort.
+struct SearchQuery {
+    ListingQuery filters;
+    std::string q;  // at most kMaxSearchText characters; control characters as spaces
+    std::string sort = "relevance";  // relevance | rating | installs | newest
+    std::string query_string(std::int64_t for_page) const;
+};
+inline constexpr std::size_t kMaxSearchText = 200;
+inline const std::vector<std::string> kSearchSorts = {"relevance", "rating", "installs", "newest"};
+// Throws BadParameter naming the field (q longer than kMaxSearchText, a bad filter).
+SearchQuery parse_search_query(std::string_view query_string);
+bool search_cache_query(std::string_view query_string, std::string& canonical);
+
 // The term of /autocomplete/?term= (at most 100 characters); throws BadParameter.
 std::string parse_term(std::string_view query_string);
 

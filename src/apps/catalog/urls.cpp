@@ -71,6 +71,8 @@ apps::Running install(Site& site) {
     route("api-apps", "/api/v1/apps", &Views::api_list, listing_cache_query, ttl);
     route("api-app", "/api/v1/apps/<slug:slug>", &Views::api_detail, cache::ignore_query, ttl);
     route("api-openapi", "/api/v1/openapi.json", &Views::api_openapi, cache::ignore_query, ttl);
+    route("search", "/search/", &Views::search_page, search_cache_query, ttl);
+    route("api-search", "/api/v1/search", &Views::api_search, search_cache_query, ttl);
     route("autocomplete", "/autocomplete/", &Views::autocomplete, term_cache_query,
           std::chrono::hours(24));
 

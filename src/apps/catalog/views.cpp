@@ -192,24 +192,4 @@ void Views::api_openapi(const http::Request&, http::Response& response) {
     response.text(200, document, "application/json");
 }
 
-void Views::autocomplete(const http::Request& request, http::Response& response) {
-    std::string term = parse_term(request.query);
-    json out = json::array();
-    if (!title_key(term).empty()) {
-        docstore::Objects<App> apps(site_.store, &site_.models);
-        std::string placeholder = site_.static_files.url("img/app-placeholder.svg");
-        for (const auto& app : apps.where(field("published") == true && title_prefix_filter(term))
-                                   .order_by("-rating_count,title_key")
-                                   .limit(10)
-                                   .all())
-            out.push_back({{"name", app.title},
-                           {"developer", app.developer},
-                           {"icon", app.icon_url.empty() ? placeholder : app.icon_url},
-                           {"platform", app.platform},
-                           {"url", "/app/" + app.slug + "/"}});
-    }
-    json_answer(response, 200, out);
-    response.set_header("Cache-Control", "public, max-age=86400");
-}
-
 }  // namespace famigo::apps::catalog

@@ -1,5 +1,6 @@
 // The catalog's views: home, app pages, the collections, browse, the data
-// page, API v1 (list, detail, OpenAPI document) and the autocomplete. Bad
+// page, API v1 (list, detail, OpenAPI document), and (search_views.cpp) the
+// search page, the search API and the autocomplete. Bad
 // input is thrown (BadParameter, http::NotFound) and answered by the Site's one
 // error handler: the friendly page, or the API's JSON error under /api/.
 // The route table is urls.cpp.
@@ -28,7 +29,10 @@ class Views {
     void api_list(const http::Request& request, http::Response& response);
     void api_detail(const http::Request& request, http::Response& response);
     void api_openapi(const http::Request& request, http::Response& response);
+    // search_views.cpp: the index-backed views.
     void autocomplete(const http::Request& request, http::Response& response);
+    void search_page(const http::Request& request, http::Response& response);
+    void api_search(const http::Request& request, http::Response& response);
 
   private:
     // One page of apps for a listing, with its total.

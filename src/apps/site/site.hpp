@@ -1,5 +1,6 @@
 // What every product app (catalog, accounts, ...) is given at start-up: the
-// store, the cache, the template engine, the security helpers and the router,
+// store, the cache, the template engine, the security helpers, the router and
+// site search,
 // plus the few helpers views share (render a page, a friendly 404) and the one
 // error handler that turns what views throw into answers. `serve` builds one
 // Site after the components it points to and before the server starts; apps
@@ -42,6 +43,9 @@ struct WebSecurity;
 namespace web::auth {
 class Auth;
 }
+namespace search {
+class Service;
+}
 }  // namespace famigo
 
 namespace famigo::apps {
@@ -67,6 +71,9 @@ struct Site {
     http::Router& router;
     std::shared_ptr<const web::tmpl::Engine> templates;
     std::vector<ContextProcessor> context_processors;
+    // Site search (search/service.hpp); null where a process serves no search
+    // (the catalog then answers its search routes 503).
+    search::Service* search = nullptr;
 
     // Renders a template into an HTML answer. The context gains "request_path"
     // and whatever the context processors add; its keys keep insertion order.

@@ -53,8 +53,8 @@ class AccountsTest : public ::testing::Test {
   protected:
     AccountsTest() {
         // The other apps' pages base.html links to.
-        for (const char* name : {"home", "browse", "approved", "autocomplete", "best-free-games",
-                                 "free-apps", "about-data"})
+        for (const char* name : {"home", "browse", "search", "approved", "autocomplete",
+                                 "best-free-games", "free-apps", "about-data"})
             router.add(name, std::string("/") + name + "/", [](http::Request&, http::Response&) {});
         register_models(models);
         docstore::migrate(*store, models);
@@ -110,7 +110,7 @@ class AccountsTest : public ::testing::Test {
               page_cache, static_files,
               security,   *auth,
               router,     make_template_engine(config, router, static_files, *cache),
-              {}};
+              {},         nullptr};
     http::Request req;
     std::string path, req_body;
 };
