@@ -205,10 +205,11 @@ void Views::search_page(const http::Request& request, http::Response& response) 
     }
     SearchQuery suggested = query;
     suggested.q = result.suggestion;
-    context["apps"] = std::move(apps);
+    // (Copies: the context is the template engine's ordered JSON, another type.)
+    context["apps"] = apps;
     context["total"] = total;
-    context["facets"] = std::move(facet_links);
-    context["sorts"] = std::move(sorts);
+    context["facets"] = facet_links;
+    context["sorts"] = sorts;
     context["suggestion"] = result.suggestion;
     context["suggestion_url"] = result.suggestion.empty() ? "" : search_link(suggested, 1);
     context["pagination"] = {
