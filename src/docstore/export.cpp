@@ -3,24 +3,10 @@
 #include <fstream>
 
 #include "docstore/checksum.hpp"
+#include "docstore/query_tools.hpp"
 
 namespace famigo::docstore {
 namespace {
-
-Document index_json(const IndexSpec& spec) {
-    Document keys = Document::array();
-    for (const auto& key : spec.keys) keys.push_back({key.path, key.descending ? -1 : 1});
-    return {{"name", index_name(spec)}, {"keys", keys}, {"unique", spec.unique}};
-}
-
-IndexSpec index_from(const Document& json) {
-    IndexSpec spec;
-    spec.name = json.at("name").get<std::string>();
-    spec.unique = json.value("unique", false);
-    for (const auto& key : json.at("keys"))
-        spec.keys.push_back({key.at(0).get<std::string>(), key.at(1).get<int>() < 0});
-    return spec;
-}
 
 constexpr std::size_t kBatch = 500;
 
@@ -40,7 +26,7 @@ void export_store(Store& store, const std::filesystem::path& dest, const Progres
     for (const auto& name : names) {
         Collection& collection = store.collection(name);
         Document indexes = Document::array();
-        for (const auto& spec : collection.indexes()) indexes.push_back(index_json(spec));
+        for (const auto& spec : collection.indexes()) indexes.push_back(index_spec_json(spec));
         out << Document{{"$collection", name}, {"indexes", indexes}, {"count", collection.count()}}
                    .dump()
             << "\n";
@@ -97,7 +83,8 @@ void import_store(Store& store, const std::filesystem::path& src, const Progress
             finish_collection();
             current = &store.collection(doc["$collection"].get<std::string>());
             if (force) current->drop();
-            for (const auto& spec : doc["indexes"]) pending_indexes.push_back(index_from(spec));
+            for (const auto& spec : doc["indexes"])
+                pending_indexes.push_back(index_spec_from_json(spec));
         } else if (doc.contains("$end")) {
             finish_collection();
             if (doc["documents"].get<std::uint64_t>() != total)

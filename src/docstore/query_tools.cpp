@@ -126,4 +126,29 @@ Document apply_projection(Document doc, const Projection& projection) {
     return doc;
 }
 
+std::string& prepare_document_id(Document& doc) {
+    if (!doc.is_object()) throw QueryError("a document must be a JSON object");
+    check_document_keys(doc);
+    auto it = doc.find("_id");
+    if (it == doc.end()) it = doc.emplace("_id", new_id()).first;
+    if (!it->is_string() || it->get_ref<const std::string&>().empty())
+        throw QueryError("_id must be a non-empty string");
+    return it->get_ref<std::string&>();
+}
+
+Document index_spec_json(const IndexSpec& spec) {
+    Document keys = Document::array();
+    for (const auto& key : spec.keys) keys.push_back({key.path, key.descending ? -1 : 1});
+    return {{"name", index_name(spec)}, {"keys", keys}, {"unique", spec.unique}};
+}
+
+IndexSpec index_spec_from_json(const Document& json) {
+    IndexSpec spec;
+    spec.name = json.at("name").get<std::string>();
+    spec.unique = json.value("unique", false);
+    for (const auto& key : json.at("keys"))
+        spec.keys.push_back({key.at(0).get<std::string>(), key.at(1).get<int>() < 0});
+    return spec;
+}
+
 }  // namespace famigo::docstore

@@ -26,16 +26,6 @@ struct Reply {
     }
 };
 
-std::string& prepare_id(Document& doc) {
-    if (!doc.is_object()) throw QueryError("a document must be a JSON object");
-    check_document_keys(doc);
-    auto it = doc.find("_id");
-    if (it == doc.end()) it = doc.emplace("_id", new_id()).first;
-    if (!it->is_string() || it->get_ref<const std::string&>().empty())
-        throw QueryError("_id must be a non-empty string");
-    return it->get_ref<std::string&>();
-}
-
 // The id an upsert gets: the one the query fixes, else a new one.
 std::string insert_id_for(const Filter& query) {
     if (query.kind() == Filter::Kind::Condition && query.op() == Op::Eq && query.path() == "_id" &&
@@ -78,7 +68,7 @@ void MongoCollection::ensure_exists() {
 }
 
 std::string MongoCollection::insert(Document doc) {
-    std::string id = prepare_id(doc);
+    std::string id = prepare_document_id(doc);
     Bson bson(doc);
     Handle h(store_, name_);
     bson_error_t error;
@@ -99,7 +89,7 @@ std::vector<std::string> MongoCollection::insert_many(std::vector<Document> docs
     std::vector<const bson_t*> pointers;
 #pragma GCC diagnostic pop
     for (auto& doc : docs) {
-        ids.push_back(prepare_id(doc));
+        ids.push_back(prepare_document_id(doc));
         owned.push_back(std::make_unique<Bson>(doc));
         pointers.push_back(owned.back()->get());
     }

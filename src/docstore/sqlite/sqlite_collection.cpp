@@ -1,43 +1,12 @@
 #include <algorithm>
 
 #include "docstore/query_tools.hpp"
+#include "docstore/sql/sql_documents.hpp"
 #include "docstore/sqlite/sql_plan.hpp"
 #include "docstore/sqlite/sqlite_store.hpp"
 
 namespace famigo::docstore::sqlite {
 namespace {
-
-std::string sql_name(const std::string& collection, const std::string& index) {
-    std::string out = "x_" + collection + "__";
-    for (char c : index)
-        out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') ? c : '_';
-    return out;
-}
-
-Document spec_to_json(const IndexSpec& spec) {
-    Document keys = Document::array();
-    for (const auto& key : spec.keys) keys.push_back({key.path, key.descending ? -1 : 1});
-    return {{"name", index_name(spec)}, {"keys", keys}, {"unique", spec.unique}};
-}
-
-IndexSpec spec_from_json(const Document& json) {
-    IndexSpec spec;
-    spec.name = json.at("name").get<std::string>();
-    spec.unique = json.value("unique", false);
-    for (const auto& key : json.at("keys"))
-        spec.keys.push_back({key.at(0).get<std::string>(), key.at(1).get<int>() < 0});
-    return spec;
-}
-
-std::string& prepare_id(Document& doc) {
-    if (!doc.is_object()) throw QueryError("a document must be a JSON object");
-    check_document_keys(doc);
-    auto it = doc.find("_id");
-    if (it == doc.end()) it = doc.emplace("_id", new_id()).first;
-    if (!it->is_string() || it->get_ref<const std::string&>().empty())
-        throw QueryError("_id must be a non-empty string");
-    return it->get_ref<std::string&>();
-}
 
 void bind_plan(Statement& stmt, const QueryPlan& plan, int& at) {
     for (const auto& v : plan.parameters) stmt.bind_value(at++, v);
@@ -74,7 +43,7 @@ std::set<std::string> SqliteCollection::indexed_paths(Connection& db) {
     std::vector<IndexSpec> specs;
     auto stmt = db.prepare("SELECT spec FROM famigo_indexes WHERE collection = ? ORDER BY rowid");
     stmt.bind(1, name_);
-    while (stmt.step()) specs.push_back(spec_from_json(Document::parse(stmt.text(0))));
+    while (stmt.step()) specs.push_back(index_spec_from_json(Document::parse(stmt.text(0))));
     indexed_.clear();
     for (const auto& spec : specs)
         for (const auto& key : spec.keys) indexed_.insert(key.path);
@@ -85,33 +54,16 @@ std::set<std::string> SqliteCollection::indexed_paths(Connection& db) {
 
 void SqliteCollection::check_indexed_scalars(const Document& doc,
                                              const std::set<std::string>& paths) const {
-    for (const auto& path : paths) {
-        const Document* node = &doc;
-        for (const auto& segment : split_path(path)) {
-            if (!node->is_object()) break;
-            auto it = node->find(segment);
-            if (it == node->end()) break;
-            node = &*it;
-            if (node->is_array())
-                throw QueryError("field '" + path +
-                                 "' is indexed and reaches a list; the SQLite backend indexes "
-                                 "values outside lists only (collection '" +
-                                 name_ + "')");
-        }
-    }
+    sql::check_indexed_scalars(doc, paths, name_, "SQLite");
 }
 
 std::string SqliteCollection::serialize(const Document& doc) const {
-    try {
-        return doc.dump();
-    } catch (const nlohmann::json::type_error&) {
-        throw QueryError("document contains a string that is not valid UTF-8");
-    }
+    return sql::serialize(doc);
 }
 
 std::string SqliteCollection::insert_one(Connection& db, Document& doc,
                                          const std::set<std::string>& paths) {
-    std::string id = prepare_id(doc);
+    std::string id = prepare_document_id(doc);
     check_indexed_scalars(doc, paths);
     auto stmt = db.prepare("INSERT INTO \"" + table_ + "\" (id, doc) VALUES (?, ?)");
     stmt.bind(1, id);
@@ -289,12 +241,7 @@ std::int64_t SqliteCollection::remove(const Filter& filter) {
 }
 
 void SqliteCollection::create_index(const IndexSpec& spec) {
-    if (spec.keys.empty()) throw QueryError("an index needs at least one key");
-    for (const auto& key : spec.keys)
-        if (!indexable_path(key.path))
-            throw QueryError("index key '" + key.path +
-                             "': the SQLite backend indexes paths of letters, digits, "
-                             "'_' and '-' (no list positions)");
+    sql::check_index_keys(spec, "SQLite");
     std::string name = index_name(spec);
     auto db = store_.pool().lease();
     WriteTransaction tx(*db);
@@ -315,13 +262,13 @@ void SqliteCollection::create_index(const IndexSpec& spec) {
         auto stmt = db->prepare("SELECT doc FROM \"" + table_ + "\"");
         while (stmt.step()) check_indexed_scalars(Document::parse(stmt.text(0)), paths);
     }
-    db->exec(create_index_sql(table_, sql_name(name_, name), spec));
+    db->exec(create_index_sql(table_, sql::index_sql_name(name_, name), spec));
     IndexSpec stored = spec;
     stored.name = name;
     auto stmt = db->prepare("INSERT INTO famigo_indexes(collection, name, spec) VALUES (?, ?, ?)");
     stmt.bind(1, name_);
     stmt.bind(2, name);
-    stmt.bind(3, spec_to_json(stored).dump());
+    stmt.bind(3, index_spec_json(stored).dump());
     stmt.step();
     tx.commit();
 }
