@@ -11,5 +11,6 @@ namespace famigo::docstore {
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& path,
                                          const StoreOptions& options);
 std::unique_ptr<Store> open_mongo_store(const StoreOptions& options);
+std::unique_ptr<Store> open_postgres_store(const StoreOptions& options);
 
 }  // namespace famigo::docstore

@@ -7,7 +7,9 @@ std::optional<std::string> store_url(const config::Value& value) {
     const auto& url = std::get<std::string>(value);
     if (url.starts_with("sqlite://") && url.size() > 9) return std::nullopt;
     if (url.starts_with("mongodb://") || url.starts_with("mongodb+srv://")) return std::nullopt;
-    return "must be sqlite:///abs/path, sqlite://rel/path or mongodb://host:port/db";
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return std::nullopt;
+    return "must be sqlite:///abs/path, sqlite://rel/path, mongodb://host:port/db or "
+           "postgresql://host:port/db";
 }
 
 std::optional<std::string> write_concern(const config::Value& value) {
@@ -23,10 +25,11 @@ std::optional<std::string> write_concern(const config::Value& value) {
 void define_config(config::Schema& schema) {
     using config::Kind;
     schema
-        .add({"store.url", Kind::String, "sqlite://var/famigo.db",
-              "document store: sqlite:///abs/path, sqlite://rel/path (from the working directory) "
-              "or mongodb://host:port/db?options",
-              store_url})
+        .add(
+            {"store.url", Kind::String, "sqlite://var/famigo.db",
+             "document store: sqlite:///abs/path, sqlite://rel/path (from the working directory), "
+             "mongodb://host:port/db?options or postgresql://host[:port][,host2[:port]]/db?options",
+             store_url})
         .add({"store.busy_timeout", Kind::DurationMs, "5s",
               "SQLite: how long a write waits for another writer's lock before failing",
               config::positive})
@@ -38,7 +41,9 @@ void define_config(config::Schema& schema) {
               "MongoDB: acknowledge writes only once they are in the journal (j)",
               {}})
         .add({"store.timeout", Kind::DurationMs, "10s",
-              "MongoDB: server selection, connect and socket timeout", config::positive});
+              "MongoDB: server selection, connect and socket timeout; PostgreSQL: connect and TCP "
+              "user timeout",
+              config::positive});
 }
 
 StoreOptions store_options(const config::Config& config) {

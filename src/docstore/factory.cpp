@@ -16,9 +16,12 @@ std::unique_ptr<Store> open_store(const StoreOptions& options) {
     }
     if (url.starts_with("mongodb://") || url.starts_with("mongodb+srv://"))
         return open_mongo_store(options);
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+        return open_postgres_store(options);
     throw StoreError(
         "store.url '" + url +
-        "': unknown scheme (use sqlite:///abs/path, sqlite://rel/path or mongodb://host:port/db)");
+        "': unknown scheme (use sqlite:///abs/path, sqlite://rel/path, mongodb://host:port/db or "
+        "postgresql://host:port/db)");
 }
 
 }  // namespace famigo::docstore

@@ -91,7 +91,7 @@ void PgCollection::forget_schema() {
 
 std::string PgCollection::insert_one(Connection& db, Document& doc,
                                      const std::set<std::string>& paths, bool on_conflict_nothing) {
-    std::string id = sql::prepare_id(doc);
+    std::string id = prepare_document_id(doc);
     sql::check_indexed_scalars(doc, paths, name_, kPgBackend);
     std::string statement = "INSERT INTO \"" + table_ + "\" (id, doc) VALUES ($1, $2::jsonb)";
     if (on_conflict_nothing) {
@@ -126,7 +126,7 @@ std::vector<std::string> PgCollection::insert_many(std::vector<Document> docs) {
             std::vector<std::string> params;
             for (size_t i = begin; i < end; ++i) {
                 Document doc = docs[i];
-                ids.push_back(sql::prepare_id(doc));
+                ids.push_back(prepare_document_id(doc));
                 sql::check_indexed_scalars(doc, paths, name_, kPgBackend);
                 statement += (i == begin ? "($" : ", ($") + std::to_string(params.size() + 1) +
                              ", $" + std::to_string(params.size() + 2) + "::jsonb)";

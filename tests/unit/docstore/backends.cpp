@@ -11,6 +11,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -146,7 +148,147 @@ Ferret& ferret() {
     return instance;
 }
 
+// The cluster of this process: ctest's (FAMIGO_PG_STATE) or one of its own.
+class SharedPostgres {
+  public:
+    std::optional<std::string> base(std::string* why) {
+        std::lock_guard lock(mutex_);
+        if (const char* env = std::getenv("FAMIGO_PG_URL"); env && *env) return std::string(env);
+        if (!tried_) {
+            tried_ = true;
+            find_or_start();
+        }
+        if (base_.empty()) {
+            if (why) *why = why_;
+            return std::nullopt;
+        }
+        return base_;
+    }
+
+  private:
+    void find_or_start() {
+        if (const char* state = std::getenv("FAMIGO_PG_STATE"); state && *state) {
+            std::ifstream port_file(std::filesystem::path(state) / "port");
+            int port = 0;
+            if (port_file >> port && port_open(port)) {
+                base_ = "postgresql://famigo@127.0.0.1:" + std::to_string(port);
+                return;
+            }
+        }
+        own_ = std::make_unique<PgCluster>();
+        std::string url = own_->start();
+        if (url.empty()) {
+            why_ = own_->why();
+            own_.reset();
+            return;
+        }
+        base_ = "postgresql://famigo@127.0.0.1:" + std::to_string(own_->port());
+    }
+
+    std::mutex mutex_;
+    bool tried_ = false;
+    std::string base_, why_;
+    std::unique_ptr<PgCluster> own_;
+};
+
+SharedPostgres& shared_postgres() {
+    static SharedPostgres instance;
+    return instance;
+}
+
 }  // namespace
+
+int run_pg_env(const std::string& arguments, std::string* out) {
+    std::string command =
+        std::string(FAMIGO_SOURCE_DIR) + "/tests/env/postgres " + arguments + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return -1;
+    std::string text;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, pipe)) > 0) text.append(chunk, n);
+    int status = pclose(pipe);
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (out) *out = text;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+PgCluster::~PgCluster() {
+    if (std::filesystem::exists(dir() / "pid")) run("stop");
+}
+
+bool PgCluster::run(const std::string& command, std::string* out) {
+    std::string text;
+    int status = run_pg_env(command + " " + dir().string(), &text);
+    if (out) *out = text;
+    if (status != 0)
+        why_ =
+            "tests/env/postgres " + command + " failed (" + std::to_string(status) + "): " + text;
+    return status == 0;
+}
+
+std::string PgCluster::start() {
+    std::string url;
+    if (!run("start", &url)) return "";
+    return url;
+}
+
+bool PgCluster::kill() {
+    return run("kill");
+}
+bool PgCluster::restart() {
+    return run("restart");
+}
+
+int PgCluster::port() const {
+    std::ifstream file(dir() / "port");
+    int port = 0;
+    file >> port;
+    return port;
+}
+
+std::optional<std::string> postgres_server(std::string* why) {
+    return shared_postgres().base(why);
+}
+
+std::string postgres_database(const std::string& base_url) {
+    static std::atomic<int> counter{0};
+    std::string name = "t" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    // The maintenance database "famigo" exists on every cluster tests/env/postgres made.
+    auto at = base_url.rfind(':');
+    std::string port = base_url.substr(at + 1);
+    if (auto slash = port.find('/'); slash != std::string::npos) port.resize(slash);
+    std::string out;
+    std::string command = "/usr/lib/postgresql/15/bin/psql -q -h 127.0.0.1 -p " + port +
+                          " -U famigo -d famigo -c 'CREATE DATABASE " + name + "' 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    char chunk[512];
+    size_t n;
+    while (pipe && (n = fread(chunk, 1, sizeof chunk, pipe)) > 0) out.append(chunk, n);
+    int status = pipe ? pclose(pipe) : -1;
+    if (status != 0) throw std::runtime_error("CREATE DATABASE failed: " + out);
+    std::string base = base_url;
+    if (auto q = base.find('/', 13); q != std::string::npos) base.resize(q);
+    return base + "/" + name;
+}
+
+void postgres_psql_on(const std::string& url, const std::string& sql) {
+    std::string command = "/usr/lib/postgresql/15/bin/psql -q '" + url + "' -c '" + sql + "' 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string out;
+    char chunk[512];
+    size_t n;
+    while (pipe && (n = fread(chunk, 1, sizeof chunk, pipe)) > 0) out.append(chunk, n);
+    if ((pipe ? pclose(pipe) : -1) != 0) throw std::runtime_error("psql failed: " + out);
+}
+
+std::string PostgresBackend::url(const std::string& suffix) {
+    auto it = databases.find(suffix);
+    if (it != databases.end()) return it->second;
+    auto server = postgres_server();
+    if (!server) throw std::runtime_error("no PostgreSQL server");
+    return databases[suffix] = postgres_database(*server);
+}
 
 TempDir::TempDir(bool memory) : path_(make_temp_dir("famigo-docstore-", memory)) {}
 TempDir::~TempDir() {

@@ -2,7 +2,9 @@
 // returns and is killed with SIGKILL at random moments, over and over; every id
 // it printed must be stored afterwards, and SQLite's integrity check must pass.
 // On FerretDB the same with the writer killed, and then with the server itself
-// killed and restarted under the writer.
+// killed and restarted under the writer. On PostgreSQL the server (every one of
+// its processes) is SIGKILLed under a writer and restarted, round after round:
+// crash recovery must bring back every acknowledged insert.
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -171,6 +173,57 @@ TEST_F(MongoDurability, SurvivesAKilledServer) {
     EXPECT_GT(acked.size(), 10u);
     auto store = backend.open();
     expect_all_stored(*store, acked);
+}
+
+class PostgresDurability : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        FAMIGO_REQUIRE_BACKEND(testing::PostgresBackend);
+        url = cluster.start();
+        if (url.empty()) GTEST_FAIL() << cluster.why();
+    }
+    testing::PgCluster cluster;  // its own: this test kills it
+    std::string url;
+};
+
+TEST_F(PostgresDurability, SurvivesAKilledServer) {
+    std::mt19937 random(17);
+    std::set<std::string> acked;
+    auto started = std::chrono::steady_clock::now();
+    const int rounds = 8;
+    for (int round = 0; round < rounds; ++round) {
+        Writer w = start_writer(url, "s" + std::to_string(round));
+        wait_first_ack(w);
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(20, 300)(random)));
+        ASSERT_TRUE(cluster.kill()) << cluster.why();  // every server process, at once
+        ASSERT_TRUE(cluster.restart()) << cluster.why();
+        kill_and_collect(w, acked);
+    }
+    EXPECT_GT(acked.size(), size_t(rounds));
+    StoreOptions options;
+    options.url = url;
+    auto store = open_store(options);
+    expect_all_stored(*store, acked);
+    auto seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_LT(seconds, 60.0) << "the durability test must stay bounded";
+    RecordProperty("acknowledged_inserts", int(acked.size()));
+}
+
+TEST_F(PostgresDurability, TwoProcessesIncrementOneCounterAtomically) {
+    StoreOptions options;
+    options.url = url;
+    auto store = open_store(options);
+    store->collection("durable").insert({{"_id", "counter"}, {"n", 0}});
+    Writer a = start_writer(url, "--inc=1000"), b = start_writer(url, "--inc=1000");
+    for (Writer* w : {&a, &b}) {
+        int status = 0;
+        waitpid(w->pid, &status, 0);
+        close(w->out);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a writer failed";
+    }
+    EXPECT_EQ(store->collection("durable").get("counter")->at("n"), 2000);
 }
 
 }  // namespace

@@ -5,15 +5,21 @@
 // printed id is stored. Exits 1 at the first failed insert.
 // With PREFIX "--inc=N" it instead increments the field n of the document
 // "counter" N times (upserting it), for the multi-process atomicity test.
+// With a third argument "--retry" a failed insert is not the end: it waits
+// 50 ms and tries the same id again (the failover drill: the store is away
+// while a standby takes over); a DuplicateKey then means the earlier attempt
+// was committed, so the id counts as acknowledged.
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <thread>
 
 #include "docstore/store.hpp"
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: docstore_writer URL PREFIX\n");
+    bool retry = argc == 4 && std::string_view(argv[3]) == "--retry";
+    if (argc != 3 && !retry) {
+        std::fprintf(stderr, "usage: docstore_writer URL PREFIX [--retry]\n");
         return 2;
     }
     try {
@@ -33,7 +39,19 @@ int main(int argc, char** argv) {
         std::string payload(512, 'p');
         for (long n = 0;; ++n) {
             std::string id = std::string(argv[2]) + "-" + std::to_string(n);
-            collection.insert({{"_id", id}, {"n", n}, {"payload", payload}});
+            for (;;) {
+                try {
+                    collection.insert({{"_id", id}, {"n", n}, {"payload", payload}});
+                } catch (const famigo::docstore::DuplicateKey&) {
+                    if (!retry) throw;  // with retries: an earlier attempt was committed
+                } catch (const famigo::docstore::StoreError& e) {
+                    if (!retry) throw;
+                    std::fprintf(stderr, "docstore_writer: %s (retrying)\n", e.what());
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    continue;
+                }
+                break;
+            }
             std::printf("%s\n", id.c_str());
             std::fflush(stdout);
         }
