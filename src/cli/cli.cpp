@@ -131,6 +131,19 @@ Checks SRC against SRC.sha256, then loads every document and index into
 store.url. Refuses a store that holds documents unless --force.
 )",
      cmd_restore},
+    {"store", "copy a whole document store to another backend",
+     R"(usage: famigo store copy SRC_URL DEST_URL [--force]
+
+Copies every collection, document and declared index of the store at SRC_URL
+into the one at DEST_URL, any backend to any other (sqlite:///a.db,
+postgresql://host:port/db, mongodb://host:port/db): the move from the embedded
+store to a scale-out one and back. Documents go in _id order in batches of
+500 with progress on stderr; indexes are built after the data. Then the counts
+and a content checksum of both stores must agree, or the command fails.
+Refuses a destination that holds documents unless --force, which drops its
+collections of the same names first. Other store.* keys (timeouts) apply to both.
+)",
+     cmd_store},
     {"import", "import the demo catalog from Google Play / App Store CSV exports",
      R"(usage: famigo import [--if-empty] [--quiet] PATH...
 

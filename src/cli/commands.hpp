@@ -29,6 +29,7 @@ int cmd_db(int argc, char** argv, char** envp);
 int cmd_migrate(int argc, char** argv, char** envp);
 int cmd_backup(int argc, char** argv, char** envp);
 int cmd_restore(int argc, char** argv, char** envp);
+int cmd_store(int argc, char** argv, char** envp);  // db_commands.cpp: store copy
 int cmd_import(int argc, char** argv, char** envp);
 int cmd_editorial(int argc, char** argv, char** envp);
 int cmd_reindex(int argc, char** argv, char** envp);  // search_commands.cpp

@@ -1,7 +1,9 @@
-// The document store subcommands: db (find, count, indexes), migrate, backup
-// and restore. Each opens the store named by store.url.
+// The document store subcommands: db (find, count, indexes), migrate, backup,
+// restore (each opens the store named by store.url) and store copy (two URLs).
 #include <unistd.h>
 
+#include <chrono>
+#include <iomanip>
 #include <iostream>
 
 #include "apps/installed.hpp"
@@ -9,6 +11,7 @@
 #include "cli/options.hpp"
 #include "core/strings.hpp"
 #include "docstore/config.hpp"
+#include "docstore/copy.hpp"
 #include "docstore/sample_models.hpp"
 
 namespace famigo::cli {
@@ -149,6 +152,37 @@ int cmd_restore(int argc, char** argv, char** envp) {
     auto store = open(config);
     store->restore(positional[0], progress_printer("restore"), force);
     std::cout << "restored " << positional[0] << "\n";
+    return 0;
+}
+
+int cmd_store(int argc, char** argv, char** envp) {
+    std::string action = argc > 1 ? argv[1] : "";
+    if (action != "copy")
+        throw UsageError("expected `famigo store copy SRC_URL DEST_URL [--force]`");
+    Args args(argc - 1, argv + 1);
+    bool force = args.flag("--force");
+    config::Config config = load_config(args, envp);
+    auto positional = args.positional();
+    args.finish();
+    if (positional.size() != 2)
+        throw UsageError("usage: famigo store copy SRC_URL DEST_URL [--force]");
+    // Timeouts and the rest from the configuration; only the URLs differ.
+    docstore::StoreOptions from_options = docstore::store_options(config);
+    docstore::StoreOptions to_options = from_options;
+    from_options.url = positional[0];
+    to_options.url = positional[1];
+    if (from_options.url == to_options.url)
+        throw UsageError("the source and the destination are the same store");
+    auto from = docstore::open_store(from_options);
+    auto to = docstore::open_store(to_options);
+    auto started = std::chrono::steady_clock::now();
+    auto report = docstore::copy_store(*from, *to, progress_printer("copy"), force);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::cout << "copied " << report.documents << " documents in " << report.collections
+              << " collections and " << report.indexes << " indexes from " << from->backend()
+              << " to " << to->backend() << " in " << std::fixed << std::setprecision(1) << seconds
+              << " s; content checksum " << report.checksum << " on both\n";
     return 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include "core/encoding.hpp"
 #include "docstore/errors.hpp"
+#include "docstore/query_tools.hpp"
+#include "docstore/store.hpp"
 
 namespace famigo::docstore {
 
@@ -45,6 +47,31 @@ void verify_checksum(const std::filesystem::path& file) {
     if (actual != expected)
         throw Unavailable("backup '" + file.string() + "' is damaged: its SHA-256 is " + actual +
                           ", expected " + expected);
+}
+
+std::string store_checksum(Store& store) {
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    auto feed = [&](const std::string& text) {
+        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
+                                  static_cast<unsigned long long>(text.size()));
+        crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>("\n"), 1);
+    };
+    for (const auto& name : store.collection_names()) {
+        Collection& collection = store.collection(name);
+        Document indexes = Document::array();
+        for (const auto& spec : collection.indexes()) indexes.push_back(index_spec_json(spec));
+        feed(Document{{"$collection", name}, {"indexes", indexes}}.dump());
+        FindOptions by_id;
+        by_id.sort = {{"_id", false}};
+        collection.scan({}, by_id, [&](Document&& doc) {
+            feed(doc.dump());
+            return true;
+        });
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state, digest);
+    return encoding::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 }  // namespace famigo::docstore

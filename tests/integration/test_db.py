@@ -1,6 +1,7 @@
-"""The document store through the real binary: `famigo db`, `migrate`, `backup`
-and `restore`, on SQLite and on FerretDB (a MongoDB-wire server started by
-tests/env/ferretdb; skipped without it unless FAMIGO_REQUIRE_SERVICES=1)."""
+"""The document store through the real binary: `famigo db`, `migrate`, `backup`,
+`restore` and `store copy`, on SQLite, on FerretDB (a MongoDB-wire server started
+by tests/env/ferretdb) and on PostgreSQL (tests/env/postgres); a missing server
+skips its cases unless FAMIGO_REQUIRE_SERVICES=1."""
 import json
 import os
 import pathlib
@@ -9,6 +10,7 @@ import subprocess
 import pytest
 
 from conftest import FAMIGO, ROOT
+from pg_support import postgres  # noqa: F401 (a fixture)
 
 APPS = [{"_id": f"a{i}", "slug": f"app-{i}", "name": f"App {i} — ünï", "platform": "ios" if i % 2 else "android",
          "rating": i % 5, "tags": ["game"] if i % 3 == 0 else ["tool"]} for i in range(50)]
@@ -32,11 +34,13 @@ def ferretdb(tmp_path_factory):
     subprocess.run([str(ROOT / "tests/env/ferretdb"), "stop", str(state)])
 
 
-@pytest.fixture(params=["sqlite", "mongodb"])
+@pytest.fixture(params=["sqlite", "mongodb", "postgresql"])
 def store_url(request, tmp_path):
     """A function giving a fresh store URL of the parameter's backend for each name."""
     if request.param == "sqlite":
         return lambda name: f"sqlite://{tmp_path / name}.db"
+    if request.param == "postgresql":
+        return lambda name: request.getfixturevalue("postgres").database()
     base = request.getfixturevalue("ferretdb")
     return lambda name: f"{base}/{tmp_path.name[-20:].replace('-', '_')}_{name}"
 
@@ -118,3 +122,28 @@ def test_commands_have_help_and_usage_errors(tmp_path):
     bad_url = subprocess.run([str(FAMIGO), "db", "count", "x", "--set", "store.url=redis://h/0"],
                              capture_output=True, text=True)
     assert bad_url.returncode == 1 and "store.url" in bad_url.stderr
+
+
+def test_store_copy_sqlite_to_postgresql_and_back(postgres, tmp_path):  # noqa: F811 (the fixture)
+    source = f"sqlite://{tmp_path / 'source.db'}"
+    load(source)
+    target = postgres.database()
+    copied = famigo(source, "store", "copy", source, target)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied 50 documents in 4 collections and 19 indexes" in copied.stdout, copied.stdout
+    assert "from sqlite to postgresql" in copied.stdout
+    assert "copy: 50/50 sample_apps" in copied.stderr  # the progress
+    checksum = copied.stdout.rsplit("checksum ", 1)[1].split()[0]
+    assert lines(famigo(target, "db", "count", "sample_apps", '{"platform": "ios"}')) == [25]
+    indexes = famigo(target, "db", "indexes", "sample_apps").stdout
+    assert "slug_1 (unique) slug" in indexes and "platform_1_rating_-1" in indexes
+    back = f"sqlite://{tmp_path / 'back.db'}"
+    returned = famigo(source, "store", "copy", target, back)
+    assert returned.returncode == 0, returned.stderr
+    assert returned.stdout.rsplit("checksum ", 1)[1].split()[0] == checksum
+    # A destination with documents is refused, naming the way out.
+    again = famigo(source, "store", "copy", source, back)
+    assert again.returncode != 0 and "--force" in again.stderr
+    assert famigo(source, "store", "copy", source, back, "--force").returncode == 0
+    bad = famigo(source, "store", "copy", source)
+    assert bad.returncode != 0 and "usage: famigo store copy" in bad.stderr
