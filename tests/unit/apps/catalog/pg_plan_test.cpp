@@ -3,8 +3,8 @@
 // shelves, similar apps, autocomplete) is EXPLAINed on a store holding enough
 // apps, ANALYZEd, for the planner's choice to mean something, and none may
 // scan the table (Seq Scan) or sort (a Sort node): the index gives the order.
-// The autocomplete reads a short title_key range and then orders those few
-// matches by rating count; it may sort them, but only what the range index gave.
+// The autocomplete reads a title_key range and orders its matches by rating
+// count; it may sort them, but only rows an index gave.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -27,9 +27,6 @@ class PgCatalogPlan : public ::testing::Test {
     void SetUp() override {
         FAMIGO_REQUIRE_BACKEND(docstore::testing::PostgresBackend);
         store = backend.open();
-        docstore::ModelRegistry registry;
-        registry.add<App>();
-        docstore::migrate(*store, registry);
         auto& apps = store->collection("apps");
         std::mt19937 random(42);
         auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
@@ -61,6 +58,10 @@ class PgCatalogPlan : public ::testing::Test {
             if (batch.size() == 2000) apps.insert_many(std::exchange(batch, {}));
         }
         apps.insert_many(std::move(batch));
+        // The catalog's own indexes, built over the data (faster than kept up while loading).
+        docstore::ModelRegistry registry;
+        registry.add<App>();
+        docstore::migrate(*store, registry);
         pg = dynamic_cast<docstore::postgres::PgCollection*>(&apps);
         ASSERT_NE(pg, nullptr);
         // The planner's statistics and visibility map, as autovacuum keeps them.
@@ -77,13 +78,15 @@ class PgCatalogPlan : public ::testing::Test {
         options.limit = limit;
         std::string plan = pg->explain(filter, options);
         EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << shape << ":\n" << plan;
-        if (!may_sort) EXPECT_EQ(plan.find("Sort"), std::string::npos) << shape << ":\n" << plan;
+        if (!may_sort) {
+            EXPECT_EQ(plan.find("Sort"), std::string::npos) << shape << ":\n" << plan;
+        }
         EXPECT_EQ(plan.find("in process"), std::string::npos) << shape << ":\n" << plan;
         EXPECT_EQ(plan.find("sorted in process"), std::string::npos) << shape << ":\n" << plan;
         return plan;
     }
 
-    static constexpr int kApps = 30000;
+    static constexpr int kApps = 15000;
     docstore::testing::PostgresBackend backend;
     std::unique_ptr<docstore::Store> store;
     docstore::postgres::PgCollection* pg = nullptr;
@@ -126,11 +129,14 @@ TEST_F(PgCatalogPlan, EveryListingShapeIsServedByAnIndex) {
                   "apps", "published_1_category_1_platform_1_rating_count_-1_title_key_1")),
               std::string::npos)
         << similar;
-    // Autocomplete: a title_key prefix range, read from the index.
-    auto complete = expect_index_plan("autocomplete",
-                                      field("published") == true && title_prefix_filter("app 12"),
-                                      "-rating_count,title_key", 0, 10, /*may_sort=*/true);
-    EXPECT_NE(complete.find("x_apps__published_1_title_key_1"), std::string::npos) << complete;
+    // Autocomplete: a title_key prefix range, from an index either way: the
+    // range index then a sort of its few rows, or (a common prefix) the
+    // rating-count order with the range checked inside that index.
+    expect_index_plan("autocomplete", field("published") == true && title_prefix_filter("app 12"),
+                      "-rating_count,title_key", 0, 10, /*may_sort=*/true);
+    expect_index_plan("autocomplete, rare prefix",
+                      field("published") == true && title_prefix_filter("app 123456 "),
+                      "-rating_count,title_key", 0, 10, /*may_sort=*/true);
 }
 
 }  // namespace
