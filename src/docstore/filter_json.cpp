@@ -233,15 +233,30 @@ Document to_mongo(const Filter& f) {
         case Filter::Kind::And: {
             // {"a": .., "b": ..} when no two children use one key: MongoDB's
             // plainest form, and the one FerretDB accepts inside $elemMatch.
+            // Two conditions on one path merge into one operator document
+            // ({"a": {"$gte": 1, "$lt": 5}}) when their operators differ: the
+            // same meaning, and no $and (which FerretDB does not push down).
             Document merged = Document::object();
             bool plain = true;
+            auto operators_only = [](const Document& v) {
+                if (!v.is_object() || v.empty()) return false;
+                for (auto it = v.begin(); it != v.end(); ++it)
+                    if (it.key().empty() || it.key()[0] != '$') return false;
+                return true;
+            };
             for (const auto& child : f.children()) {
                 Document part = to_mongo(child);
                 for (auto it = part.begin(); it != part.end() && plain; ++it) {
-                    if (merged.contains(it.key()))
-                        plain = false;
-                    else
+                    if (!merged.contains(it.key())) {
                         merged[it.key()] = it.value();
+                        continue;
+                    }
+                    Document& existing = merged[it.key()];
+                    plain = it.key()[0] != '$' && operators_only(existing) &&
+                            operators_only(it.value());
+                    for (auto op = it.value().begin(); plain && op != it.value().end(); ++op)
+                        plain = !existing.contains(op.key());
+                    if (plain) existing.update(it.value());
                 }
             }
             if (plain) return merged;

@@ -64,8 +64,14 @@ TEST(FilterJson, MongoFormKeepsValuesAsValues) {
     EXPECT_EQ(to_mongo(field("a") == 1), (Document{{"a", 1}}));
     EXPECT_EQ(to_mongo(field("a") > 1 && field("b") < 2),
               (Document{{"a", {{"$gt", 1}}}, {"b", {{"$lt", 2}}}}));
+    // Two operators on one path: one operator document (FerretDB pushes that
+    // down, not $and); the same operator twice, or a plain value, keeps $and.
     EXPECT_EQ(to_mongo(field("a") > 1 && field("a") < 2),
-              (Document{{"$and", {{{"a", {{"$gt", 1}}}}, {{"a", {{"$lt", 2}}}}}}}));
+              (Document{{"a", {{"$gt", 1}, {"$lt", 2}}}}));
+    EXPECT_EQ(to_mongo(field("a") > 1 && field("a") > 2),
+              (Document{{"$and", {{{"a", {{"$gt", 1}}}}, {{"a", {{"$gt", 2}}}}}}}));
+    EXPECT_EQ(to_mongo(field("a") == 1 && field("a") > 0),
+              (Document{{"$and", {{{"a", 1}}, {{"a", {{"$gt", 0}}}}}}}));
     // A round trip through the Mongo form keeps the meaning.
     Document doc = {{"a", 1.5}, {"b", 0}};
     Filter g = (field("a") > 1 && field("a") < 2) || !field("b").exists();
