@@ -39,7 +39,7 @@ Result Connection::exec(const std::string& sql, const std::vector<std::string>& 
         auto it = prepared_.find(sql);
         if (it == prepared_.end()) {
             if (prepared_.size() >= 500) {  // IN lists of many lengths: start over
-                Result(PQexec(conn_, "DEALLOCATE ALL"));
+                PQclear(PQexec(conn_, "DEALLOCATE ALL"));
                 prepared_.clear();
             }
             std::string name = "f" + std::to_string(prepared_.size());
