@@ -124,10 +124,15 @@ def start_server(tmp_path, settings, extra_args=(), env=None):
     # A store of the test's own unless the test names one: never the repo's
     # var/famigo.db, which `make run` uses.
     store = tmp_path / f"store-{log_path.stem}.db"
-    # Likewise the task queue (not the repo's var/tasks.db).
+    # Likewise the task queue (not the repo's var/tasks.db) and the search
+    # index: a server never shares the session's scratch index, which commands
+    # run on other stores fill (a server finding it filled would not build its
+    # own store's index, and search the wrong apps).
     task_db = tmp_path / f"tasks-{log_path.stem}.db"
+    search = f"xapian://{tmp_path}/search-{log_path.stem}"
     args = [str(FAMIGO), "serve", "--listen", "127.0.0.1:0", "--set", f"http.access_log={access_log}",
-            "--set", f"store.url=sqlite:///{store}", "--set", f"tasks.url=sqlite:///{task_db}"]
+            "--set", f"store.url=sqlite:///{store}", "--set", f"tasks.url=sqlite:///{task_db}",
+            "--set", f"search.url={search}"]
     for key, value in settings.items():
         if isinstance(value, bool):
             value = "true" if value else "false"

@@ -17,7 +17,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import EDITORIAL, FAMIGO, ROOT, famigo, start_server
+from conftest import EDITORIAL, FAMIGO, ROOT, catalog_search_url, famigo, start_server
 
 ALL_PARAMS = {"platform", "age", "price", "category", "no_ads", "no_iap", "approved", "q", "sort",
               "page", "per_page"}
@@ -27,7 +27,8 @@ ALL_PARAMS = {"platform", "age", "price", "category", "no_ads", "no_iap", "appro
 def site(catalog_db, tmp_path_factory):
     """A server with the page cache off, so every request runs the view."""
     server = start_server(tmp_path_factory.mktemp("site"),
-                          {"store.url": f"sqlite:///{catalog_db}", "page_cache.enabled": "false"})
+                          {"store.url": f"sqlite:///{catalog_db}", "search.url": catalog_search_url(catalog_db),
+                           "page_cache.enabled": "false"})
     yield server
     server.stop()
 

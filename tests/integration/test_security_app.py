@@ -88,13 +88,18 @@ def test_item10_q_and_term_lengths_count_characters(cached_site):
     def get(path, **params):
         return cached_site.get(path + "?" + urllib.parse.urlencode(params))
 
-    for path, name in (("/api/v1/apps", "q"), ("/browse/", "q"), ("/autocomplete/", "term")):
-        assert get(path, **{name: "é" * 100})[0] == 200, path  # 200 bytes, 100 characters
-        assert get(path, **{name: "🎮" * 100})[0] == 200, path  # 400 bytes
-        status, _, body = get(path, **{name: "é" * 101})
-        assert status == 400 and b"longer than 100 characters" in body, path
+    # The listing filters take 100 characters; site search (/search/ and its
+    # API, where the header box sends its text) takes 200.
+    limits = (("/api/v1/apps", "q", 100), ("/browse/", "q", 100), ("/autocomplete/", "term", 100),
+              ("/search/", "q", 200), ("/api/v1/search", "q", 200))
+    for path, name, limit in limits:
+        assert get(path, **{name: "é" * limit})[0] == 200, path  # 2 bytes a character
+        assert get(path, **{name: "🎮" * limit})[0] == 200, path  # 4 bytes a character
+        status, _, body = get(path, **{name: "é" * (limit + 1)})
+        assert status == 400 and f"longer than {limit} characters".encode() in body, path
     doc = json.loads(cached_site.get("/api/v1/openapi.json")[2])
     params = {p["name"]: p["schema"] for p in doc["paths"]["/apps"]["get"]["parameters"]}
     assert params["q"]["maxLength"] == 100
     html = cached_site.get("/browse/")[2].decode()
-    assert re.search(r'<input[^>]*name="q"[^>]*maxlength="100"', html)
+    assert re.search(r'<input[^>]*name="q"[^>]*maxlength="200"', html)  # the header box
+    assert re.search(r'<form[^>]*action="/search/"', html)
