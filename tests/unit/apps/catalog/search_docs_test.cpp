@@ -71,10 +71,12 @@ TEST(SearchDocs, MapsEveryField) {
     // Every field the document names is in the schema.
     auto schema = app_search_schema();
     EXPECT_EQ(schema.text.front().name, "title");
-    for (const auto& [name, value] : doc.text)
+    for (const auto& entry : doc.text) {  // no structured binding: clang 14 cannot capture one
+        const std::string& name = entry.first;
         EXPECT_TRUE(std::any_of(schema.text.begin(), schema.text.end(), [&](const auto& f) {
             return f.name == name;
         })) << name;
+    }
 }
 
 TEST(SearchDocs, EmptyFieldsAndNoBand) {
