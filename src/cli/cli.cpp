@@ -20,12 +20,14 @@ Precedence: defaults < config file < environment < flags.
 
 const Command kCommands[] = {
     {"serve", "run the web server",
-     R"(usage: famigo serve [--listen HOST:PORT] [--config PATH] [--set KEY=VALUE]...
+     R"(usage: famigo serve [--listen HOST:PORT | --fastcgi HOST:PORT] [--config PATH] [--set KEY=VALUE]...
 
 Runs the HTTP server in the foreground. SIGTERM or SIGINT starts a graceful
 drain: /readyz turns 503 at once, the listener stays open for server.drain_grace,
 then in-flight requests finish (up to server.drain_timeout) and the process exits 0.
   --listen HOST:PORT   same as --set server.listen=HOST:PORT (default 127.0.0.1:8000)
+  --fastcgi HOST:PORT  listen there as a FastCGI responder for a web server (lighttpd)
+                       in front: --set server.listen=HOST:PORT --set server.protocol=fastcgi
 )",
      cmd_serve},
     {"check", "Nagios plugins: a URL's status and time, the task queue backlog, the last backup",

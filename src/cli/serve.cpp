@@ -77,6 +77,10 @@ int cmd_serve(int argc, char** argv, char** envp) {
     std::vector<config::Override> extra;
     if (auto listen = args.value("--listen"))
         extra.push_back({"server.listen", *listen, "flag --listen"});
+    if (auto fastcgi = args.value("--fastcgi")) {
+        extra.push_back({"server.listen", *fastcgi, "flag --fastcgi"});
+        extra.push_back({"server.protocol", "fastcgi", "flag --fastcgi"});
+    }
     config::Config config = load_config(args, envp, std::move(extra));
     args.finish();
 
@@ -238,8 +242,9 @@ int cmd_serve(int argc, char** argv, char** envp) {
     server.handle_signals();
     if (task_pool) task_pool->start();
     if (beat) beat->start();
-    log::info("listening on http://" + server_options.host + ":" + std::to_string(server.port()) +
-              " with " + std::to_string(server_options.io_threads) + " I/O thread(s) and " +
+    log::info(std::string("listening on ") + (server_options.fastcgi ? "fastcgi://" : "http://") +
+              server_options.host + ":" + std::to_string(server.port()) + " with " +
+              std::to_string(server_options.io_threads) + " I/O thread(s) and " +
               std::to_string(server_options.workers) + " workers");
     server.wait();
     if (beat) beat->stop();

@@ -27,12 +27,14 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 class Connection;
+class FastCgiConnection;
 
 // One I/O thread's event loop and the connections it owns.
 // Declared so that io is destroyed before connections: destroying io destroys
 // pending handlers, whose connections unregister themselves from the set.
 struct Loop {
     std::unordered_set<Connection*> connections;
+    std::unordered_set<FastCgiConnection*> fastcgi_connections;  // server.protocol=fastcgi
     DateCache date;
     bool closing = false;  // listener closed, drain under way
     // Every socket of a loop is used only by its thread, so the reactor needs no
@@ -66,6 +68,8 @@ struct Server::Impl {
     Impl(ServerOptions o, const App& a) : options(std::move(o)), app(a) {}
 
     void accept(Loop& loop);
+    // Starts serving an accepted socket with the configured protocol.
+    void serve(Loop& loop, tcp::socket socket);
     void out_of_descriptors(Loop& loop, const boost::system::error_code& ec);
     void sweep(Loop& loop);
     void close_listeners();

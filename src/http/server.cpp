@@ -12,6 +12,7 @@
 #include "core/log.hpp"
 #include "http/connection.hpp"
 #include "http/event_loop.hpp"
+#include "http/fastcgi_connection.hpp"
 
 namespace famigo::http {
 namespace {
@@ -49,7 +50,7 @@ void Server::Impl::accept(Loop& loop) {
                 socket.shutdown(tcp::socket::shutdown_both, ignored);
                 socket.close(ignored);
             } else {
-                std::make_shared<Connection>(*this, loop, std::move(socket))->start();
+                serve(loop, std::move(socket));
             }
         } else if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
                    ec.value() == ENFILE) {
@@ -58,6 +59,13 @@ void Server::Impl::accept(Loop& loop) {
         }
         accept(loop);
     });
+}
+
+void Server::Impl::serve(Loop& loop, tcp::socket socket) {
+    if (options.fastcgi)
+        std::make_shared<FastCgiConnection>(*this, loop, std::move(socket))->start();
+    else
+        std::make_shared<Connection>(*this, loop, std::move(socket))->start();
 }
 
 // accept() failed for want of descriptors (EMFILE/ENFILE): the connection stays
@@ -110,7 +118,13 @@ void Server::Impl::sweep(Loop& loop) {
         for (Connection* c : loop.connections) held.push_back(c->shared_from_this());
         for (auto& c : held) c->sweep(now);
         held.clear();
-        if (loop.closing && loop.connections.empty()) {
+        std::vector<std::shared_ptr<FastCgiConnection>> held_fastcgi;
+        held_fastcgi.reserve(loop.fastcgi_connections.size());
+        for (FastCgiConnection* c : loop.fastcgi_connections)
+            held_fastcgi.push_back(c->shared_from_this());
+        for (auto& c : held_fastcgi) c->sweep(now);
+        held_fastcgi.clear();
+        if (loop.closing && loop.connections.empty() && loop.fastcgi_connections.empty()) {
             loop.io.stop();
             return;
         }
@@ -132,7 +146,7 @@ void Server::Impl::close_listeners() {
                 l->acceptor->accept(socket, ec);
                 if (ec) break;
                 stats.open_connections.fetch_add(1, std::memory_order_relaxed);
-                std::make_shared<Connection>(*this, *l, std::move(socket))->start();
+                serve(*l, std::move(socket));
             }
             l->acceptor->close(ec);
         });
@@ -148,6 +162,10 @@ void Server::Impl::force_stop() {
             std::vector<std::shared_ptr<Connection>> held;
             for (Connection* c : l->connections) held.push_back(c->shared_from_this());
             for (auto& c : held) c->close_now();
+            std::vector<std::shared_ptr<FastCgiConnection>> held_fastcgi;
+            for (FastCgiConnection* c : l->fastcgi_connections)
+                held_fastcgi.push_back(c->shared_from_this());
+            for (auto& c : held_fastcgi) c->close_now();
             l->io.stop();
         });
     }

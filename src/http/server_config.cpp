@@ -27,6 +27,12 @@ std::optional<std::string> valid_networks(const config::Value& value) {
     return std::nullopt;
 }
 
+std::optional<std::string> valid_protocol(const config::Value& value) {
+    const auto& text = std::get<std::string>(value);
+    if (text == "http" || text == "fastcgi") return std::nullopt;
+    return "'" + text + "' is not a protocol: use 'http' or 'fastcgi'";
+}
+
 unsigned as_unsigned(const config::Config& config, const char* key) {
     return unsigned(std::min<std::int64_t>(config.integer(key), UINT32_MAX));
 }
@@ -55,6 +61,10 @@ void define_config(config::Schema& schema) {
     schema
         .add({"server.listen", Kind::String, "127.0.0.1:8000",
               "address and port to listen on, HOST:PORT ([::1]:PORT for IPv6)", valid_listen})
+        .add({"server.protocol", Kind::String, "http",
+              "what server.listen speaks: 'http' (clients or a load balancer) or 'fastcgi' (a "
+              "web server such as lighttpd in front, FastCGI responder role)",
+              valid_protocol})
         .add({"server.io_threads", Kind::Integer, "0",
               "I/O threads, each with its own event loop; 0 means one per core",
               config::not_negative})
@@ -137,6 +147,7 @@ ServerOptions server_options(const config::Config& config) {
     options.limits.max_header_field = size_t(config.integer("server.max_header_field"));
     options.limits.max_body_bytes = std::uint64_t(config.integer("server.max_body_bytes"));
     options.reuse_port = config.boolean("server.reuse_port");
+    options.fastcgi = config.str("server.protocol") == "fastcgi";
     options.header_timeout_ms = as_unsigned(config, "server.header_timeout");
     options.body_timeout_ms = as_unsigned(config, "server.body_timeout");
     options.keepalive_timeout_ms = as_unsigned(config, "server.keepalive_timeout");

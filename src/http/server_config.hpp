@@ -19,6 +19,7 @@ struct ServerOptions {
     unsigned queue_limit = 1024;
     unsigned max_connections = 10000;  // lowered at start to fit the open-file limit
     bool reuse_port = false;           // share the port with another process (binary swap)
+    bool fastcgi = false;              // speak FastCGI to a web server instead of HTTP
     ParserLimits limits;
     unsigned header_timeout_ms = 10000;
     unsigned body_timeout_ms = 30000;

@@ -148,7 +148,7 @@ def start_server(tmp_path, settings, extra_args=(), env=None):
     while time.time() < deadline and port is None:
         if proc.poll() is not None:
             raise RuntimeError(f"famigo exited with {proc.returncode}: {log_path.read_text()}")
-        match = re.search(r"listening on http://[^\s:]+:(\d+)", log_path.read_text(errors="replace"))
+        match = re.search(r"listening on (?:http|fastcgi)://[^\s:]+:(\d+)", log_path.read_text(errors="replace"))
         if match:
             port = int(match.group(1))
         else:
