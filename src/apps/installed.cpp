@@ -4,6 +4,7 @@
 #include "apps/accounts/urls.hpp"
 #include "apps/catalog/catalog.hpp"
 #include "apps/catalog/models.hpp"
+#include "apps/families/models.hpp"
 
 namespace famigo::apps {
 namespace {
@@ -11,6 +12,7 @@ namespace {
 constexpr InstalledApp kApps[] = {
     {"catalog", catalog::define_config, catalog::register_models, catalog::install},
     {"accounts", nullptr, accounts::register_models, accounts::install},
+    {"families", nullptr, families::register_models, nullptr},
 };
 
 }  // namespace
