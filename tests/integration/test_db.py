@@ -124,6 +124,28 @@ def test_commands_have_help_and_usage_errors(tmp_path):
     assert bad_url.returncode == 1 and "store.url" in bad_url.stderr
 
 
+def test_store_copy_sqlite_to_mongodb_and_back(ferretdb, tmp_path):
+    """The move issue 16 names: the embedded store to the Mongo backend and back,
+    with progress and counts, and the same content checksum both ways."""
+    source = f"sqlite://{tmp_path / 'source.db'}"
+    load(source)
+    target = f"{ferretdb}/copy_{tmp_path.name[-12:].replace('-', '_')}"
+    copied = famigo(source, "store", "copy", source, target)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied 50 documents in 4 collections and 19 indexes" in copied.stdout, copied.stdout
+    assert "from sqlite to mongodb" in copied.stdout
+    assert "copy: 50/50 sample_apps" in copied.stderr
+    checksum = copied.stdout.rsplit("checksum ", 1)[1].split()[0]
+    assert lines(famigo(target, "db", "count", "sample_apps", '{"platform": "ios"}')) == [25]
+    assert "slug_1 (unique) slug" in famigo(target, "db", "indexes", "sample_apps").stdout
+    back = f"sqlite://{tmp_path / 'back.db'}"
+    returned = famigo(source, "store", "copy", target, back)
+    assert returned.returncode == 0, returned.stderr
+    assert "from mongodb to sqlite" in returned.stdout
+    assert returned.stdout.rsplit("checksum ", 1)[1].split()[0] == checksum
+    assert lines(famigo(back, "db", "count", "sample_apps")) == [50]
+
+
 def test_store_copy_sqlite_to_postgresql_and_back(postgres, tmp_path):  # noqa: F811 (the fixture)
     source = f"sqlite://{tmp_path / 'source.db'}"
     load(source)
