@@ -120,8 +120,9 @@ def test_item03_concurrent_password_hashing_is_bounded(start, store_url):
     large = start(**common, security__password_mem_limit="32MiB", auth__hashing_memory="64MiB")
     grown_mib, statuses = peak_rss_growth_mib(large, attempts)
     assert statuses == [200] * 100, "every attempt waited its turn"
-    # Two slots of 32 MiB against two of 8 MiB: 48 MiB more, with room for noise.
-    assert grown_mib - baseline_mib < 48 + 32, \
+    # Two slots of 32 MiB against two of 8 MiB: 48 MiB more, and room for what
+    # the slower burst keeps in flight at once (unbounded: 16 slots, about 400).
+    assert grown_mib - baseline_mib < 48 + 64, \
         f"peak RSS grew {grown_mib:.0f} MiB, against {baseline_mib:.0f} MiB with 8 MiB hashes"
 
 
