@@ -4,6 +4,7 @@
 #include "apps/accounts/urls.hpp"
 #include "apps/catalog/catalog.hpp"
 #include "apps/catalog/models.hpp"
+#include "apps/families/families_app.hpp"
 #include "apps/families/models.hpp"
 
 namespace famigo::apps {
@@ -12,7 +13,7 @@ namespace {
 constexpr InstalledApp kApps[] = {
     {"catalog", catalog::define_config, catalog::register_models, catalog::install},
     {"accounts", nullptr, accounts::register_models, accounts::install},
-    {"families", nullptr, families::register_models, nullptr},
+    {"families", families::define_config, families::register_models, families::install},
 };
 
 }  // namespace

@@ -99,6 +99,18 @@ Exit codes: 0 done, 1 the user exists (create) or does not (set-password),
 2 usage error (bad username or email, empty password). See docs/auth.md.
 )",
      cmd_user},
+    {"apikey", "create, list and revoke the Sandbox API's client app keys",
+     R"(usage: famigo apikey create NAME
+       famigo apikey list
+       famigo apikey revoke NAME
+
+create prints a new X-Api-Key for the client app NAME (1-64 letters, digits,
+. _ -) on stdout, once: the store keeps only its hash. list prints each key's
+name, first characters, creation time and state; revoke stops a key at once.
+Exit codes: 0 done, 1 the name exists (create) or does not (revoke), 2 usage
+error. See docs/families.md.
+)",
+     cmd_apikey},
     {"db", "query the document store: find, count, indexes, insert",
      R"(usage: famigo db find COLLECTION ['FILTER_JSON'] [--sort F,-G] [--limit N] [--skip N] [--fields a,b]
        famigo db count COLLECTION ['FILTER_JSON']

@@ -18,7 +18,8 @@ struct Command {
 };
 
 int cmd_serve(int argc, char** argv, char** envp);
-int cmd_user(int argc, char** argv, char** envp);  // user_commands.cpp
+int cmd_user(int argc, char** argv, char** envp);    // user_commands.cpp
+int cmd_apikey(int argc, char** argv, char** envp);  // apikey_command.cpp
 int cmd_check(int argc, char** argv, char** envp);
 int cmd_check_tasks(int argc, char** argv, char** envp);  // check queue|backup
 int cmd_collectstatic(int argc, char** argv, char** envp);

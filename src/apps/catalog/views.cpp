@@ -188,7 +188,12 @@ void Views::api_detail(const http::Request& request, http::Response& response) {
 }
 
 void Views::api_openapi(const http::Request&, http::Response& response) {
-    static const std::string document = openapi_document().dump() + "\n";
+    // Built once, at the first request: every app has added its part by then.
+    static const std::string document = [this] {
+        nlohmann::json doc = openapi_document();
+        for (const auto& part : site_.openapi_parts) part(doc);
+        return doc.dump() + "\n";
+    }();
     response.text(200, document, "application/json");
 }
 

@@ -32,8 +32,15 @@ const std::vector<FamilyData>& families_data_list() {
 std::optional<docstore::Document> Families::export_family(const std::string& family_id) const {
     auto family = store_.collection("families").get(family_id);
     if (family_id.empty() || !family) return std::nullopt;
+    // Exported documents say "id", as the API's answers do, not the store's "_id".
+    auto with_id = [](docstore::Document&& doc) {
+        docstore::Document out = {{"id", doc["_id"]}};
+        doc.erase("_id");
+        out.update(doc);
+        return out;
+    };
     family->erase("email_key");
-    docstore::Document out = {{"family", std::move(*family)}};
+    docstore::Document out = {{"family", with_id(std::move(*family))}};
     for (const auto& part : families_data_list()) {
         docstore::FindOptions options;
         options.sort = docstore::parse_sort("_id");
@@ -42,7 +49,7 @@ std::optional<docstore::Document> Families::export_family(const std::string& fam
         store_.collection(part.collection)
             .scan(docstore::field(part.family_field) == family_id, options,
                   [&](docstore::Document&& doc) {
-                      items.push_back(std::move(doc));
+                      items.push_back(with_id(std::move(doc)));
                       return true;
                   });
         out[part.collection] = std::move(items);

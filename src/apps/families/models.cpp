@@ -33,7 +33,8 @@ void register_models(docstore::ModelRegistry& registry) {
         .add<Launch>()
         .add<LaunchCount>()
         .add<ApiKey>()
-        .add<Referral>();
+        .add<Referral>()
+        .add<IdempotentAnswer>();
 }
 
 }  // namespace famigo::apps::families

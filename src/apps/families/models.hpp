@@ -228,6 +228,28 @@ struct Referral {
     }
 };
 
+// An answer of POST /api/v1/families kept for its Idempotency-Key: a retry
+// with the same key (from the same client app) within the key's lifetime
+// gets the same answer. _id = token_hash(api key id + key).
+struct IdempotentAnswer {
+    std::string id;
+    std::string request_hash;  // of the request body: the same key with another body is refused
+    int status = 0;
+    std::string body;
+    std::string expires_at;
+
+    static const docstore::Model<IdempotentAnswer>& model() {
+        static const auto m =
+            docstore::Model<IdempotentAnswer>("idempotent_answers")
+                .field("request_hash", &IdempotentAnswer::request_hash, {.required = true})
+                .field("status", &IdempotentAnswer::status, {.required = true})
+                .field("body", &IdempotentAnswer::body, {.required = true})
+                .field("expires_at", &IdempotentAnswer::expires_at, {.required = true})
+                .index("expires_at");
+        return m;
+    }
+};
+
 #pragma GCC diagnostic pop
 
 void register_models(docstore::ModelRegistry& registry);

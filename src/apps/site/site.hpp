@@ -74,6 +74,10 @@ struct Site {
     // Site search (search/service.hpp); null where a process serves no search
     // (the catalog then answers its search routes 503).
     search::Service* search = nullptr;
+    // What other apps add to the OpenAPI document of /api/v1 (the catalog's
+    // /api/v1/openapi.json): each adds its paths and schemas in install(),
+    // before the first request builds the document.
+    std::vector<std::function<void(nlohmann::json& document)>> openapi_parts;
 
     // Renders a template into an HTML answer. The context gains "request_path"
     // and whatever the context processors add; its keys keep insertion order.

@@ -17,6 +17,10 @@ WebSecurity WebSecurity::from_config(const config::Config& config) {
     // The test-tool routes (/_debug/echo, /_debug/cache/...) take raw POSTs from
     // test scripts; the test form (not "debug-") keeps its CSRF check.
     if (config.boolean("debug.test_routes")) options.csrf_exempt_routes.push_back("debug-*");
+    // The Sandbox API (apps/families) authenticates by X-Api-Key and Bearer
+    // headers, never by cookies, and a browser cannot send those headers
+    // cross-site without CORS: there is no cross-site request to forge.
+    options.csrf_exempt_routes.push_back("sandbox-api-*");
     if (options.secret_key_generated)
         log::warn(
             "security.secret_key is empty: using a random key for this process only; CSRF "

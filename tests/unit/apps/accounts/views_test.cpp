@@ -110,7 +110,8 @@ class AccountsTest : public ::testing::Test {
               page_cache, static_files,
               security,   *auth,
               router,     make_template_engine(config, router, static_files, *cache),
-              {},         nullptr};
+              {},         nullptr,
+              {}};
     http::Request req;
     std::string path, req_body;
 };
