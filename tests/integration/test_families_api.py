@@ -318,7 +318,7 @@ def test_openapi_lists_every_endpoint_and_its_errors(api):
     assert status == 200
     paths = json.loads(doc)["paths"]
     expected = {
-        "/families": {"post": ["200", "201", "400", "401", "422", "429"]},
+        "/families": {"post": ["200", "201", "400", "401", "409", "422", "429"]},
         "/devices": {"post": ["200", "201", "400", "401", "404", "429"]},
         "/families/{family_id}/kids": {"get": ["200", "401", "404"], "post": ["201", "400", "404"]},
         "/kids/{kid_id}": {"patch": ["200", "400", "404"], "delete": ["204", "404"]},

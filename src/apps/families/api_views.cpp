@@ -141,6 +141,13 @@ void ApiViews::create_family(const http::Request& request, http::Response& respo
         response.text(stored.value("status", 200), stored.value("body", ""), "application/json");
         response.set_header("Idempotent-Replayed", "true");
     };
+    auto in_progress = [] {
+        http::HttpError busy(409, "idempotency_key_in_use",
+                             "a request with this Idempotency-Key is still being answered",
+                             "Idempotency-Key");
+        busy.retry_after = 1;
+        return busy;
+    };
     if (auto key = request.header("Idempotency-Key")) {
         if (key->empty() || key->size() > 200 ||
             key->find_first_of("\r\n") != std::string_view::npos)
@@ -148,27 +155,52 @@ void ApiViews::create_family(const http::Request& request, http::Response& respo
                                    "Idempotency-Key");
         answer_id = token_hash(client.key.id + "\n" + std::string(*key));
         request_hash = token_hash(request.body);
-        if (auto stored = answers.get(*answer_id)) {
-            if (stored->value("expires_at", "") > utc_now_iso()) return replay(*stored);
-            answers.remove(docstore::field("_id") == *answer_id);
+        // The key is claimed before the work (status 0), so of two requests
+        // with one key only one does it; the other replays its answer, or
+        // gets 409 while it is still being made.
+        const std::string now = utc_now_iso();
+        bool claimed = false;
+        for (int attempt = 0; attempt < 2 && !claimed; ++attempt) {
+            IdempotentAnswer claim{*answer_id, request_hash, 0, "{}",
+                                   utc_iso8601(std::time(nullptr) + idempotency_ttl_.count())};
+            try {
+                docstore::Objects<IdempotentAnswer>(families_.store()).insert(claim);
+                claimed = true;
+            } catch (const docstore::DuplicateKey&) {
+                auto stored = answers.get(*answer_id);
+                if (!stored) continue;
+                if (stored->value("expires_at", "") <= now) {
+                    answers.remove(docstore::field("_id") == *answer_id &&
+                                   docstore::field("expires_at") ==
+                                       stored->value("expires_at", ""));
+                    continue;
+                }
+                if (stored->value("status", 0) == 0) {
+                    if (stored->value("request_hash", "") != request_hash) return replay(*stored);
+                    throw in_progress();
+                }
+                return replay(*stored);
+            }
         }
+        if (!claimed) throw in_progress();
     }
 
-    auto result = families_.create_or_get_family(email, name);
+    Families::FamilyResult result;
+    try {
+        result = families_.create_or_get_family(email, name);
+    } catch (...) {
+        // Bad input or a store failure: the key is free for a corrected retry.
+        if (answer_id) answers.remove(docstore::field("_id") == *answer_id);
+        throw;
+    }
     const int status = result.created ? 201 : 200;
     const std::string text = Json{{"family", families_present(result.family)}}.dump(
                                  -1, ' ', false, Json::error_handler_t::replace) +
                              "\n";
-    if (answer_id) {
-        IdempotentAnswer answer{*answer_id, request_hash, status, text,
-                                utc_iso8601(std::time(nullptr) + idempotency_ttl_.count())};
-        try {
-            docstore::Objects<IdempotentAnswer>(families_.store()).insert(answer);
-        } catch (const docstore::DuplicateKey&) {
-            // A concurrent retry with this key answered first: give its answer.
-            if (auto stored = answers.get(*answer_id)) return replay(*stored);
-        }
-    }
+    if (answer_id)
+        answers.update(docstore::field("_id") == *answer_id,
+                       docstore::Update().set("status", status).set("body", text),
+                       {.multi = false});
     response.text(status, text, "application/json");
 }
 

@@ -151,6 +151,8 @@ void add_openapi_paths(json& document) {
         "createFamily", "Create the family with this email, or return the one that has it", false,
         {{"200", families_ok("The family that already had this email", "FamilyAnswer")},
          {"201", families_ok("A new family", "FamilyAnswer")},
+         {"409", families_error("A request with this Idempotency-Key is still being answered; "
+                                "see Retry-After")},
          {"422", families_error("The Idempotency-Key was used with another body")}});
     paths["/families"]["post"]["parameters"] =
         json::array({{{"name", "Idempotency-Key"},
