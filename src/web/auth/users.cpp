@@ -48,8 +48,14 @@ User Users::create(std::string_view username, std::string_view email, std::strin
 bool Users::set_password(std::string_view username, std::string_view password) const {
     auto user = find_by_username(username);
     if (!user) return false;
-    replace_hash(*user, hasher_.hash(password));
+    set_password(*user, password);
     return true;
+}
+
+void Users::set_password(User& user, std::string_view password) const {
+    std::optional<HashingGate::Slot> slot;
+    if (gate_) slot.emplace(*gate_);
+    replace_hash(user, hasher_.hash(password));
 }
 
 std::optional<User> Users::find_by_username(std::string_view username) const {

@@ -70,6 +70,10 @@ class Users {
                 bool is_staff = false) const;
     // False when there is no such user.
     bool set_password(std::string_view username, std::string_view password) const;
+    // Hashes `password` within a hashing slot (HashingBusy when none comes
+    // free) and stores it: every session made with the old hash stops
+    // authenticating.
+    void set_password(User& user, std::string_view password) const;
     std::optional<User> find_by_username(std::string_view username) const;
     std::optional<User> get(const std::string& id) const;
     // The active user whose password this is (upgrading its hash), or nullopt.
