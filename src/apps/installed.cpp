@@ -1,5 +1,6 @@
 #include "apps/installed.hpp"
 
+#include "apps/accounts/accounts.hpp"
 #include "apps/accounts/models.hpp"
 #include "apps/accounts/urls.hpp"
 #include "apps/catalog/catalog.hpp"
@@ -12,7 +13,7 @@ namespace {
 
 constexpr InstalledApp kApps[] = {
     {"catalog", catalog::define_config, catalog::register_models, catalog::install},
-    {"accounts", nullptr, accounts::register_models, accounts::install},
+    {"accounts", accounts::define_config, accounts::register_models, accounts::install},
     {"families", families::define_config, families::register_models, families::install},
 };
 

@@ -184,19 +184,14 @@ int cmd_serve(int argc, char** argv, char** envp) {
     auto auth = web::auth::Auth::from_config(config, *store, security);
     log::info("auth: sessions and login throttling in " + auth->security_cache()->describe());
     // The product apps share one Site: templates, store, cache, security, auth, router.
-    apps::Site site{config,
-                    *store,
-                    models,
-                    *cache,
-                    *page_cache,
-                    static_files,
-                    security,
-                    *auth,
-                    app.router(),
-                    apps::make_template_engine(config, app.router(), static_files, *cache),
-                    {},
-                    &site_search,
-                    {}};
+    apps::Site site{
+        config,       *store,
+        models,       *cache,
+        *page_cache,  static_files,
+        security,     *auth,
+        app.router(), apps::make_template_engine(config, app.router(), static_files, *cache),
+        {},           &site_search,
+        {},           [&broker](const mail::Message& message) { enqueue_mail(*broker, message); }};
 
     app.set_not_found([&site](http::Request& request, http::Response& response) {
         site.not_found(request, response);

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "apps/accounts/emails.hpp"
 #include "apps/accounts/models.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -92,9 +93,16 @@ int cmd_user(int argc, char** argv, char** envp) {
             std::cerr << "famigo user: '" << username << "' already exists\n";
             return 1;
         }
+        // One account per address, in any case (the accounts app's claims).
+        apps::accounts::AccountEmails emails(*store);
+        if (!email.empty() && emails.owner(email)) {
+            std::cerr << "famigo user: another account uses '" << email << "'\n";
+            return 1;
+        }
         std::string password = read_password();
         try {
             auto user = users.create(username, email, password, staff);
+            if (!email.empty()) emails.claim(email, user.id);
             std::cout << "created user " << user.username << " (" << user.id << ")"
                       << (staff ? ", staff" : "") << "\n";
         } catch (const docstore::DuplicateKey&) {

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import time
+import urllib.request
 
 import pytest
 
@@ -39,6 +40,22 @@ class EnvService:
 
     def stop(self):
         subprocess.run([self.script, "stop", self.dir], check=False, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def mailpit(tmp_path_factory):
+    """A Mailpit (SMTP and its HTTP API) for the module's tests."""
+    server = EnvService("mailpit", tmp_path_factory.mktemp("mailpit"))
+    yield server
+    server.stop()
+
+
+def mailpit_api(mailpit, path, raw=False, method="GET"):
+    """Mailpit's API at /api/v1/PATH: the parsed JSON (or the text, raw)."""
+    req = urllib.request.Request(f"http://127.0.0.1:{mailpit.ports[1]}/api/v1/{path}", method=method)
+    with urllib.request.urlopen(req, timeout=10) as r:
+        body = r.read()
+    return body.decode() if raw or method != "GET" else json.loads(body)
 
 
 @pytest.fixture(scope="session")

@@ -9,22 +9,10 @@ import urllib.request
 
 import pytest
 
-from tasks_support import EnvService, famigo_process, run, send, show, wait_until  # noqa: F401
+from tasks_support import EnvService, famigo_process, mailpit, run, send, show, wait_until  # noqa: F401
+from tasks_support import mailpit_api as api
 
 SUBJECT_NOTE = "Grüße, Zoë — 🎮 ünïcode"
-
-
-@pytest.fixture(scope="module")
-def mailpit(tmp_path_factory):
-    server = EnvService("mailpit", tmp_path_factory.mktemp("mailpit"))
-    yield server
-    server.stop()
-
-
-def api(mailpit, path, raw=False):
-    with urllib.request.urlopen(f"http://127.0.0.1:{mailpit.ports[1]}/api/v1/{path}", timeout=10) as r:
-        body = r.read()
-    return body.decode() if raw else json.loads(body)
 
 
 class MailSetup(list):

@@ -1,4 +1,5 @@
-// The accounts app's documents: the `users` collection. The User type and its
+// The accounts app's documents: the `users` collection, and `account_emails`
+// (emails.hpp: which account has which address, case-insensitively). The User type and its
 // store (web/auth/users.hpp) are platform: sessions and Auth::user() need
 // them, and web/ must not include apps/. What belongs to the app is that a
 // site with accounts has that collection: register_models() adds it to the

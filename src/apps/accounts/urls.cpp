@@ -1,5 +1,8 @@
 #include "apps/accounts/urls.hpp"
 
+#include <memory>
+
+#include "apps/accounts/accounts.hpp"
 #include "apps/accounts/views.hpp"
 #include "apps/site/site.hpp"
 #include "http/router.hpp"
@@ -9,19 +12,29 @@
 namespace famigo::apps::accounts {
 
 Running install(Site& site) {
+    auto app = std::make_shared<Accounts>(site, site.auth, link_ages(site.config));
+    using View = void (*)(const Accounts&, http::Request&, http::Response&);
+    auto add = [&site, &app](const char* name, const char* path, View view, unsigned methods) {
+        site.router.add(
+            name, path,
+            [&accounts = *app, view](http::Request& request, http::Response& response) {
+                view(accounts, request, response);
+            },
+            http::Execution::Pool, methods);
+    };
+    constexpr unsigned kForm = http::kGet | http::kHead | http::kPost;
+    add("login", "/accounts/login/", login_view, kForm);
+    add("logout", "/accounts/logout/", logout_view, http::kPost);
+    add("signup", "/accounts/signup/", signup_view, kForm);
+    add("signup-confirm", "/accounts/confirm/", confirm_view, kForm);
+    add("password-reset", "/accounts/password/reset/", password_reset_view, kForm);
+    add("password-set", "/accounts/password/reset/confirm/", password_set_view, kForm);
+    add("account-settings", "/accounts/settings/", settings_view, http::kGet | http::kHead);
+    add("password-change", "/accounts/password/", password_change_view, kForm);
+    add("email-change", "/accounts/email/", email_change_view, kForm);
+    add("email-confirm", "/accounts/email/confirm/", email_confirm_view, kForm);
+
     const web::auth::Auth& auth = site.auth;
-    site.router.add(
-        "login", "/accounts/login/",
-        [&site, &auth](http::Request& request, http::Response& response) {
-            login_view(site, auth, request, response);
-        },
-        http::Execution::Pool, http::kGet | http::kHead | http::kPost);
-    site.router.add(
-        "logout", "/accounts/logout/",
-        [&auth](http::Request& request, http::Response& response) {
-            logout_view(auth, request, response);
-        },
-        http::Execution::Pool, http::kPost);
     site.context_processors.push_back(
         [&auth](const http::Request& request, http::Response& response, web::tmpl::Json& context) {
             context["user"] = auth.user_context(request);
@@ -30,7 +43,7 @@ Running install(Site& site) {
             if (context["user"]["is_authenticated"] == true && !context.contains("csrf_token"))
                 context["csrf_token"] = auth.security().csrf->token(request, response);
         });
-    return nullptr;  // nothing of its own to keep running
+    return app;  // the routes' views use it while the server runs
 }
 
 }  // namespace famigo::apps::accounts

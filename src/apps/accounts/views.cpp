@@ -1,5 +1,6 @@
 #include "apps/accounts/views.hpp"
 
+#include "apps/accounts/accounts.hpp"
 #include "apps/site/site.hpp"
 #include "web/auth/auth.hpp"
 #include "web/security/csrf.hpp"
@@ -17,7 +18,7 @@ using web::auth::Auth;
 
 Form login_form() {
     return Form({
-        Field::text("username", "Username").max(150),
+        Field::text("username", "Email or username").max(254),
         Field::password("password", "Password").no_strip(),
         Field::hidden("next").optional(),
     });
@@ -30,40 +31,35 @@ std::string lockout_text(std::chrono::seconds wait) {
            (count == 1 ? "." : "s.");
 }
 
-void render_login(const Site& site, const Auth& auth, http::Request& request,
-                  http::Response& response, const Form& form, std::string_view next, int status) {
-    const auto& security = auth.security();
-    web::tmpl::Json context = {
-        {"form", form.context()},
-        {"next", std::string(next)},
-        {"messages", security::Messages::to_context(security.messages->consume(request, response))},
-        {"csrf_token", security.csrf->token(request, response)},
-    };
-    site.render(request, response, "accounts/login.html", std::move(context), status);
-    // A page with a form and a per-client token: never stored by anyone.
-    response.set_header("Cache-Control", "private, no-store");
+void render_login(const Accounts& app, http::Request& request, http::Response& response,
+                  const Form& form, std::string_view next, int status) {
+    app.render(request, response, "accounts/login.html",
+               {{"form", form.context()}, {"next", std::string(next)}}, status);
 }
 
 }  // namespace
 
-void login_view(const Site& site, const Auth& auth, http::Request& request,
-                http::Response& response) {
+void login_view(const Accounts& app, http::Request& request, http::Response& response) {
+    const Auth& auth = app.auth;
     Form form = login_form();
     std::string next;
     if (request.method != http::Method::Post) {
         auto query = security::parse_urlencoded(request.query, auth.security().options.form_limits);
         next = std::string(query.get("next").value_or(""));
-        render_login(site, auth, request, response, form, next, 200);
+        render_login(app, request, response, form, next, 200);
         return;
     }
     // A malformed or oversized body throws BadForm: the Site's error handler answers it.
     security::FormData data = security::parse_form(request, auth.security().options.form_limits);
     next = std::string(data.get("next").value_or(""));
     if (!form.validate(data)) {
-        render_login(site, auth, request, response, form, next, 200);
+        render_login(app, request, response, form, next, 200);
         return;
     }
-    std::string_view username = form.value("username");
+    // An account's email names it as well as its username does; the throttle
+    // counts per account, however it was named.
+    auto account = app.find_login(form.value("username"));
+    std::string username = account ? account->username : std::string(form.value("username"));
     std::string_view address = request.client_address;
     const auto& throttle = auth.throttle();
     // The attempt is counted before the password is looked at, so simultaneous
@@ -71,7 +67,7 @@ void login_view(const Site& site, const Auth& auth, http::Request& request,
     // right guess while throttled must not be confirmed).
     if (auto wait = throttle.begin(username, address)) {
         form.add_error("", lockout_text(*wait));
-        render_login(site, auth, request, response, form, next, 429);
+        render_login(app, request, response, form, next, 429);
         response.set_header("Retry-After", std::to_string(wait->count()));
         return;
     }
@@ -83,23 +79,17 @@ void login_view(const Site& site, const Auth& auth, http::Request& request,
         // client's failure, so the attempt does not count.
         throttle.abandoned(username, address);
         form.add_error("", "Too many people are logging in right now. Please try again.");
-        render_login(site, auth, request, response, form, next, 503);
+        render_login(app, request, response, form, next, 503);
         response.set_header("Retry-After", "1");
         return;
     }
     if (!user) {
         form.add_error("", std::string(kLoginError));
-        render_login(site, auth, request, response, form, next, 200);
+        render_login(app, request, response, form, next, 200);
         return;
     }
     throttle.succeeded(username, address);
-    auth.login(request, *user);
-    // A new CSRF secret too (Django's rotate_token): one seen before login is worthless after.
-    const auto& csrf = *auth.security().csrf;
-    security::replace_set_cookie(
-        response, security::kCsrfCookie,
-        security::set_cookie_value(security::kCsrfCookie, security::new_csrf_secret(),
-                                   csrf.options().cookie));
+    app.log_in(request, response, *user);
     auth.security().messages->add(request, response, security::MessageLevel::Success,
                                   "Welcome back, " + user->username + ".");
     response.status = 303;
@@ -107,8 +97,8 @@ void login_view(const Site& site, const Auth& auth, http::Request& request,
     response.set_header("Cache-Control", "private, no-store");
 }
 
-void logout_view(const Auth& auth, http::Request& request, http::Response& response) {
-    auth.logout(request);
+void logout_view(const Accounts& app, http::Request& request, http::Response& response) {
+    app.auth.logout(request);
     response.status = 303;
     response.set_header("Location", "/");
     response.set_header("Cache-Control", "private, no-store");

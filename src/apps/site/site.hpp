@@ -46,6 +46,9 @@ class Auth;
 namespace search {
 class Service;
 }
+namespace mail {
+struct Message;
+}
 }  // namespace famigo
 
 namespace famigo::apps {
@@ -78,6 +81,10 @@ struct Site {
     // /api/v1/openapi.json): each adds its paths and schemas in install(),
     // before the first request builds the document.
     std::vector<std::function<void(nlohmann::json& document)>> openapi_parts;
+    // Sends a mail with rendered parts through the task queue (serve binds
+    // it to famigo.mail.send, so an SMTP outage delays mail, never loses it).
+    // Empty where a process sends no mail: the views then say so with a 503.
+    std::function<void(const mail::Message&)> send_mail;
 
     // Renders a template into an HTML answer. The context gains "request_path"
     // and whatever the context processors add; its keys keep insertion order.

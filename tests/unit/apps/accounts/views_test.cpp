@@ -9,6 +9,8 @@
 
 #include <filesystem>
 
+#include "apps/accounts/accounts.hpp"
+#include "apps/accounts/links.hpp"
 #include "apps/accounts/models.hpp"
 #include "apps/accounts/urls.hpp"
 #include "apps/site/site.hpp"
@@ -18,7 +20,9 @@
 #include "cache/page/page_cache.hpp"
 #include "docstore/errors.hpp"
 #include "docstore/store.hpp"
+#include "http/errors.hpp"
 #include "http/router.hpp"
+#include "mail/message.hpp"
 #include "web/auth/auth.hpp"
 #include "web/security/cookies.hpp"
 #include "web/security/web_security.hpp"
@@ -41,6 +45,7 @@ config::Config site_config() {
     config::Schema schema;
     web::tmpl::define_config(schema);
     assets::define_config(schema);
+    define_config(schema);
     config::Sources sources;
     sources.overrides = {
         {"templates.dirs", std::string(FAMIGO_SOURCE_DIR) + "/templates", "test"},
@@ -58,7 +63,7 @@ class AccountsTest : public ::testing::Test {
             router.add(name, std::string("/") + name + "/", [](http::Request&, http::Response&) {});
         register_models(models);
         docstore::migrate(*store, models);
-        install(site);
+        running = install(site);
     }
     ~AccountsTest() override {
         std::error_code ignored;
@@ -76,6 +81,7 @@ class AccountsTest : public ::testing::Test {
         req.route = router.find(name);
         if (!cookie.empty()) req.add_header("Cookie", cookie);
         if (!body.empty()) req.add_header("Content-Type", "application/x-www-form-urlencoded");
+        req.set_host("famigo.test");
         req_body = body;
         req.body = req_body;
         http::Response response;
@@ -111,7 +117,9 @@ class AccountsTest : public ::testing::Test {
               security,   *auth,
               router,     make_template_engine(config, router, static_files, *cache),
               {},         nullptr,
-              {}};
+              {},         [this](const mail::Message& message) { sent.push_back(message); }};
+    std::vector<mail::Message> sent;
+    Running running;  // the app's views and state
     http::Request req;
     std::string path, req_body;
 };
@@ -187,6 +195,97 @@ TEST_F(AccountsTest, LoggedInPagesLogOutFormHasTheToken) {
 TEST_F(AccountsTest, UsersCollectionHasUniqueUsernames) {
     auth->users().create("ann", "", "pw-pw-pw");
     EXPECT_THROW(auth->users().create("ann", "", "other-pw"), docstore::DuplicateKey);
+}
+
+TEST_F(AccountsTest, SignUpMailsAConfirmationLinkAndOneAccountPerAddress) {
+    auto page = call(http::Method::Post, "signup", "",
+                     "email=Ann%40Example.org&password1=pw-pw-pw-pw&password2=pw-pw-pw-pw");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("Check your inbox"), std::string::npos);
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0].to, std::vector<std::string>{"Ann@Example.org"});
+    EXPECT_NE(sent[0].text.find("http://famigo.test/accounts/confirm/?token="), std::string::npos)
+        << sent[0].text;
+    auto user = auth->users().find_by_username("ann@example.org");
+    ASSERT_TRUE(user);
+    EXPECT_FALSE(user->is_active) << "not before the address is confirmed";
+    AccountEmails emails(*store);
+    EXPECT_EQ(emails.owner("ANN@example.ORG"), user->id);
+    // The same address in another case: the same page, no second account,
+    // and the owner (still unconfirmed) gets a new confirmation link.
+    auto again = call(http::Method::Post, "signup", "",
+                      "email=ann%40EXAMPLE.org&password1=other-pw-pw&password2=other-pw-pw");
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(again.body.find("ann@EXAMPLE.org") != std::string::npos, true);
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(sent[1].to, std::vector<std::string>{"Ann@Example.org"});
+    EXPECT_EQ(store->collection("users").count({}), 1);
+}
+
+TEST_F(AccountsTest, NoMailSenderIsA503NotALostMail) {
+    site.send_mail = nullptr;
+    try {
+        call(http::Method::Post, "signup", "",
+             "email=x%40example.org&password1=pw-pw-pw-pw&password2=pw-pw-pw-pw");
+        FAIL() << "signed up without a way to send the confirmation";
+    } catch (const http::HttpError& e) {
+        EXPECT_EQ(e.status(), 503);
+        EXPECT_EQ(e.retry_after, 60);
+    }
+}
+
+class AccountLinksTest : public AccountsTest {
+  protected:
+    AccountLinks links{security, LinkAges{std::chrono::seconds(100), std::chrono::seconds(10)}};
+    web::auth::User user = auth->users().create("bob", "bob@example.org", "pw-pw-pw");
+    std::int64_t now = 1'800'000'000;
+};
+
+TEST_F(AccountLinksTest, GoodUntilTheyExpire) {
+    auto token = links.make(LinkPurpose::Reset, user, "", now);
+    EXPECT_TRUE(links.check(LinkPurpose::Reset, token, auth->users(), now + 10));
+    EXPECT_FALSE(links.check(LinkPurpose::Reset, token, auth->users(), now + 11));
+    auto confirm = links.make(LinkPurpose::Confirm, user, "", now);
+    EXPECT_TRUE(links.check(LinkPurpose::Confirm, confirm, auth->users(), now + 100));
+    EXPECT_FALSE(links.check(LinkPurpose::Confirm, confirm, auth->users(), now + 101));
+}
+
+TEST_F(AccountLinksTest, OnePurposeEach) {
+    auto token = links.make(LinkPurpose::Confirm, user, "", now);
+    EXPECT_FALSE(links.check(LinkPurpose::Reset, token, auth->users(), now));
+    EXPECT_FALSE(links.check(LinkPurpose::ChangeEmail, token, auth->users(), now));
+    auto change = links.make(LinkPurpose::ChangeEmail, user, "new|odd@example.org", now);
+    auto checked = links.check(LinkPurpose::ChangeEmail, change, auth->users(), now);
+    ASSERT_TRUE(checked);
+    EXPECT_EQ(checked->extra, "new|odd@example.org");
+    EXPECT_EQ(checked->user.username, "bob");
+}
+
+TEST_F(AccountLinksTest, ForgedOrTamperedLinksFail) {
+    auto token = links.make(LinkPurpose::Reset, user, "", now);
+    auto other = auth->users().create("eve", "eve@example.org", "pw-pw-pw");
+    std::string swapped = token;
+    swapped.replace(0, user.id.size(), other.id);  // another user's id, the same signature
+    for (const std::string& bad : {swapped, token + "x", token.substr(1), std::string("a:b:c"),
+                                   std::string(), std::string(2000, 'a')})
+        EXPECT_FALSE(links.check(LinkPurpose::Reset, bad, auth->users(), now)) << bad;
+    AccountLinks other_key{web::security::WebSecurity{[] {
+                               auto o = security_options();
+                               o.secret_key = "another-secret-key-0123456789-abcdefghijklmnopqrst";
+                               return o;
+                           }()},
+                           {}};
+    EXPECT_FALSE(other_key.check(LinkPurpose::Reset, token, auth->users(), now));
+}
+
+TEST_F(AccountLinksTest, SingleUseThroughTheUsersState) {
+    auto token = links.make(LinkPurpose::Reset, user, "", now);
+    auth->users().set_password(user, "a-new-password");
+    EXPECT_FALSE(links.check(LinkPurpose::Reset, token, auth->users(), now))
+        << "a new password kills the links made before";
+    auto fresh = links.make(LinkPurpose::Reset, user, "", now);
+    auth->users().record_login(user);
+    EXPECT_FALSE(links.check(LinkPurpose::Reset, fresh, auth->users(), now)) << "so does a login";
 }
 
 TEST(SafeNext, OnlyPathsOnThisSite) {
