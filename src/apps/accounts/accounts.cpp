@@ -92,6 +92,30 @@ std::optional<web::auth::User> Accounts::require_user(http::Request& request,
     return std::nullopt;
 }
 
+std::optional<web::auth::User> Accounts::check_password(const http::Request& request,
+                                                        const web::auth::User& user,
+                                                        std::string_view password,
+                                                        std::string_view field) const {
+    const auto& throttle = auth.throttle();
+    if (auto wait = throttle.begin(user.username, request.client_address)) {
+        http::HttpError slow(429, "throttled", "Too many wrong passwords. Please try later.",
+                             std::string(field));
+        slow.retry_after = static_cast<int>(wait->count());
+        throw slow;
+    }
+    std::optional<web::auth::User> checked;
+    try {
+        checked = auth.users().authenticate(user.username, password);
+    } catch (const web::auth::HashingBusy&) {
+        throttle.abandoned(user.username, request.client_address);
+        http::HttpError busy(503, "busy", "Too many password checks right now. Please try again.");
+        busy.retry_after = 1;
+        throw busy;
+    }
+    if (checked) throttle.succeeded(user.username, request.client_address);
+    return checked;
+}
+
 void Accounts::log_in(http::Request& request, http::Response& response,
                       web::auth::User& user) const {
     auth.login(request, user);

@@ -66,6 +66,13 @@ struct Accounts {
     // (with ?next= this page).
     std::optional<web::auth::User> require_user(http::Request& request,
                                                 http::Response& response) const;
+    // The logged-in `user` again when `password` is theirs. Guessing it from
+    // a stolen session is throttled as logins are: 429 with Retry-After
+    // naming `field`; 503 when no hashing slot comes free.
+    std::optional<web::auth::User> check_password(const http::Request& request,
+                                                  const web::auth::User& user,
+                                                  std::string_view password,
+                                                  std::string_view field) const;
     // Logs `user` in as the login page does: a new session id (its data
     // kept) and a new CSRF secret, so nothing seen before is worth anything.
     void log_in(http::Request& request, http::Response& response, web::auth::User& user) const;

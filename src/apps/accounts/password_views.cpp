@@ -102,35 +102,15 @@ void password_set_view(const Accounts& app, http::Request& request, http::Respon
 void password_change_view(const Accounts& app, http::Request& request, http::Response& response) {
     auto user = app.require_user(request, response);
     if (!user) return;
-    if (request.method != http::Method::Post) {
-        response.status = 303;
-        response.set_header("Location", app.site.router.reverse("account-settings"));
-        return;
-    }
     Form form = password_change_form();
     auto data = web::security::parse_form(request, app.auth.security().options.form_limits);
     if (form.validate(data) && passwords_match(form)) {
-        // Guessing the current password from a stolen session is throttled
-        // as login attempts are.
-        const auto& throttle = app.auth.throttle();
-        if (auto wait = throttle.begin(user->username, request.client_address)) {
-            http::HttpError slow(429, "throttled", "Too many wrong passwords. Please try later.",
-                                 "old_password");
-            slow.retry_after = static_cast<int>(wait->count());
-            throw slow;
-        }
-        std::optional<User> checked;
-        try {
-            checked = app.auth.users().authenticate(user->username, form.value("old_password"));
-        } catch (const web::auth::HashingBusy&) {
-            throttle.abandoned(user->username, request.client_address);
-            hashing_busy();
-        }
+        auto checked =
+            app.check_password(request, *user, form.value("old_password"), "old_password");
         if (!checked) {
             form.add_error("old_password",
                            "Your old password was entered incorrectly. Please enter it again.");
         } else {
-            throttle.succeeded(user->username, request.client_address);
             try {
                 app.auth.users().set_password(*checked, form.value("new_password1"));
             } catch (const web::auth::HashingBusy&) {

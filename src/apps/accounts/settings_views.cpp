@@ -53,11 +53,6 @@ void settings_view(const Accounts& app, http::Request& request, http::Response& 
 void email_change_view(const Accounts& app, http::Request& request, http::Response& response) {
     auto user = app.require_user(request, response);
     if (!user) return;
-    if (request.method != http::Method::Post) {
-        response.status = 303;
-        response.set_header("Location", app.site.router.reverse("account-settings"));
-        return;
-    }
     Form form = email_change_form();
     if (form.validate(
             web::security::parse_form(request, app.auth.security().options.form_limits))) {
@@ -69,26 +64,8 @@ void email_change_view(const Accounts& app, http::Request& request, http::Respon
         } else if (owner && *owner != user->id) {
             form.add_error("email", "This email address is used by another account.");
         } else {
-            const auto& throttle = app.auth.throttle();
-            if (auto wait = throttle.begin(user->username, request.client_address)) {
-                http::HttpError slow(429, "throttled",
-                                     "Too many wrong passwords. Please try later.", "password");
-                slow.retry_after = static_cast<int>(wait->count());
-                throw slow;
-            }
-            try {
-                checked = app.auth.users().authenticate(user->username, form.value("password"));
-            } catch (const web::auth::HashingBusy&) {
-                throttle.abandoned(user->username, request.client_address);
-                http::HttpError busy(503, "busy", "Too many password checks right now.");
-                busy.retry_after = 1;
-                throw busy;
-            }
-            if (!checked) {
-                form.add_error("password", "Your password was entered incorrectly.");
-            } else {
-                throttle.succeeded(user->username, request.client_address);
-            }
+            checked = app.check_password(request, *user, form.value("password"), "password");
+            if (!checked) form.add_error("password", "Your password was entered incorrectly.");
         }
         if (checked) {
             app.send(email, "Confirm your new Famigo email address", "change_email",

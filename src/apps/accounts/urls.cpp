@@ -30,8 +30,8 @@ Running install(Site& site) {
     add("password-reset", "/accounts/password/reset/", password_reset_view, kForm);
     add("password-set", "/accounts/password/reset/confirm/", password_set_view, kForm);
     add("account-settings", "/accounts/settings/", settings_view, http::kGet | http::kHead);
-    add("password-change", "/accounts/password/", password_change_view, kForm);
-    add("email-change", "/accounts/email/", email_change_view, kForm);
+    add("password-change", "/accounts/password/", password_change_view, http::kPost);
+    add("email-change", "/accounts/email/", email_change_view, http::kPost);
     add("email-confirm", "/accounts/email/confirm/", email_confirm_view, kForm);
 
     const web::auth::Auth& auth = site.auth;
