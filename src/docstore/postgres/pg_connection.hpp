@@ -64,6 +64,10 @@ class Connection {
 
     // Runs one statement (prepared and cached when it has parameters).
     Result exec(const std::string& sql, const std::vector<std::string>& params = {});
+    // The name `sql` is prepared under on this connection (prepared now if new).
+    const std::string& prepare(const std::string& sql, int params);
+    // `text` as an SQL string literal, quoted for this connection.
+    std::string literal(std::string_view text);
     bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
     // The server's idea of a constraint violated last (for DuplicateKey's index).
     std::string last_constraint;

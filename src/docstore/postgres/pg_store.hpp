@@ -60,8 +60,12 @@ class PgCollection final : public Collection {
     void drop() override;
 
     const std::string& table() const { return table_; }
-    // EXPLAIN of the query scan() runs for these arguments (the plan test).
-    std::string explain(const Filter& filter, const FindOptions& options);
+    // EXPLAIN of the query scan() runs for these arguments (the plan test):
+    // the plan made for its values, or the generic plan PostgreSQL may keep
+    // for the prepared statement after five runs.
+    enum class PlanKind { Custom, Generic };
+    std::string explain(const Filter& filter, const FindOptions& options,
+                        PlanKind kind = PlanKind::Custom);
 
   private:
     struct Row {
@@ -80,6 +84,9 @@ class PgCollection final : public Collection {
     std::string insert_one(Connection& db, Document& doc, const std::set<std::string>& paths,
                            bool on_conflict_nothing = false);
     void write_doc(Connection& db, const std::string& id, const Document& doc);
+    // Counts inserted rows; ANALYZEs the table when it has grown by as many
+    // rows as its statistics knew of (see pg_collection.cpp).
+    void analyze_after_growth(Connection& db, std::int64_t inserted);
     // Runs `work` again when the server aborted it for a conflict.
     template <typename Work>
     auto retrying(Work&& work) -> decltype(work());
@@ -95,6 +102,8 @@ class PgCollection final : public Collection {
     bool schema_valid_ = false;
     std::set<std::string> indexed_;
     std::vector<IndexSpec> specs_;
+    std::int64_t inserted_since_analyze_ = 0;
+    std::int64_t next_growth_check_ = 1000;
 };
 
 class PgStore final : public Store {
