@@ -157,6 +157,11 @@ def test_too_long_or_bad_values_are_400_naming_the_field(site):
         assert status == 400 and body["error"]["field"] == field, (params, body)
     status, _, body = site.get("/search/?q=" + "x" * 5000)
     assert status == 400 and "&#x27;q&#x27; is longer than 200 characters" in body.decode()
+    # Bytes that are not UTF-8 (a Latin-1 "café"): 400 naming q, on the API and the page.
+    status, _, body = site.get("/api/v1/search?q=caf%E9")
+    assert status == 400 and json.loads(body)["error"]["field"] == "q", body
+    status, _, body = site.get("/search/?q=caf%E9")
+    assert status == 400 and "&#x27;q&#x27; is not UTF-8 text" in body.decode()
 
 
 # --- the page ----------------------------------------------------------------

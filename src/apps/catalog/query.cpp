@@ -4,6 +4,7 @@
 
 #include "apps/catalog/mapping.hpp"
 #include "apps/catalog/models.hpp"
+#include "assets/path_safety.hpp"
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "docstore/value.hpp"
@@ -74,6 +75,25 @@ const std::string& prefix_text(std::string_view name, const std::string& value) 
         throw BadParameter(std::string(name), "'" + std::string(name) + "' is longer than " +
                                                   std::to_string(kMaxPrefix) + " characters");
     return value;
+}
+
+// The form parser turns bytes that are not UTF-8 into U+FFFD; text that
+// people search must be UTF-8 as sent, so the raw values of `name` are
+// checked first: 400 naming the field rather than a search for "caf\uFFFD".
+void require_utf8_parameter(std::string_view query_string, std::string_view name) {
+    for (std::string_view rest = query_string; !rest.empty();) {
+        std::size_t amp = rest.find('&');
+        std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+        std::size_t eq = pair.find('=');
+        if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
+        std::string raw(pair.substr(eq + 1)), decoded;
+        for (char& c : raw)
+            if (c == '+') c = ' ';
+        // A malformed escape is the form parser's 400.
+        if (encoding::percent_decode(raw, decoded) && !assets::is_valid_utf8(decoded))
+            throw BadParameter(std::string(name), "'" + std::string(name) + "' is not UTF-8 text");
+    }
 }
 
 web::security::FormData parse_query(std::string_view query_string) {
@@ -170,6 +190,7 @@ std::string ListingQuery::query_string(std::int64_t for_page) const {
 
 SearchQuery parse_search_query(std::string_view query_string) {
     web::security::FormData params = parse_query(query_string);
+    require_utf8_parameter(query_string, "q");
     SearchQuery search;
     std::string rest;  // everything but q and sort, for the listing parser
     for (const auto& [name, value] : params.fields()) {
@@ -212,6 +233,7 @@ bool search_cache_query(std::string_view query_string, std::string& canonical) {
 
 std::string parse_term(std::string_view query_string) {
     auto params = parse_query(query_string);
+    require_utf8_parameter(query_string, "term");
     return prefix_text("term", std::string(params.get("term").value_or("")));
 }
 

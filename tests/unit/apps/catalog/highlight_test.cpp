@@ -36,6 +36,20 @@ TEST(SearchQueryParsing, TextSortFiltersAndLimits) {
     } catch (const BadParameter& e) {
         EXPECT_EQ(e.field(), "q");
     }
+    // Bytes that are not UTF-8 (a Latin-1 "café", a lone continuation byte):
+    // 400 naming q, though the form parser would have made them U+FFFD.
+    for (const char* bad : {"q=caf%E9", "q=%80", "sort=rating&q=ok&q=%C3"}) {
+        try {
+            parse_search_query(bad);
+            ADD_FAILURE() << bad << " was accepted";
+        } catch (const BadParameter& e) {
+            EXPECT_EQ(e.field(), "q") << bad;
+            EXPECT_NE(std::string(e.what()).find("not UTF-8"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(parse_search_query("q=caf%C3%A9").q, "caf\xC3\xA9");
+    EXPECT_EQ(parse_search_query("qq=%E9&q=ok").q, "ok");
+    EXPECT_THROW(parse_term("term=caf%E9"), BadParameter);
     EXPECT_THROW(parse_search_query("sort=title"), BadParameter);
     EXPECT_THROW(parse_search_query("age=7"), BadParameter);
     std::string canonical;
