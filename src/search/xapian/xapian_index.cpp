@@ -7,8 +7,10 @@
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <type_traits>
+#include <unordered_set>
 
 #include "search/xapian/xapian_query.hpp"
 
@@ -55,6 +57,49 @@ Stamp stamp_of(const fs::path& stub) {
     return {st.st_ino, std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
+// Where the documents of an index in prior bands go (xapian_query.hpp): the
+// next free id of each band, read from the index's metadata when a writer
+// opens and written back with each batch, so one commit keeps them true.
+struct BandPlacer {
+    std::vector<Xapian::docid> used = std::vector<Xapian::docid>(kPriorBands, 0);
+
+    void load(const Xapian::Database& db) {
+        for (unsigned b = 0; b < kPriorBands; ++b) {
+            std::string v = db.get_metadata(band_key(b));
+            used[b] = v.empty() ? 0 : Xapian::docid(std::stoul(v));
+        }
+    }
+    Xapian::docid take(unsigned band) {
+        if (used[band] >= kBandSize)
+            throw Error("search index: prior band " + std::to_string(band) +
+                        " is full; run famigo reindex");
+        return Xapian::docid(band) * kBandSize + ++used[band];
+    }
+    void save(Xapian::WritableDatabase& db) const {
+        for (unsigned b = 0; b < kPriorBands; ++b)
+            if (used[b]) db.set_metadata(band_key(b), std::to_string(used[b]));
+    }
+};
+
+// Adds or replaces `doc` in a banded index: in place when its prior keeps it
+// in the band of its id, else removed there and added at its band's next id.
+void place_in_band(Xapian::WritableDatabase& db, BandPlacer& placer, const Schema& schema,
+                   const Document& doc, const Xapian::Stem& stem,
+                   std::vector<std::string>& spelling) {
+    std::string id_term = "Q" + doc.id;
+    unsigned band = prior_band(doc.prior);
+    Xapian::docid docid = 0;
+    if (auto p = db.postlist_begin(id_term); p != db.postlist_end(id_term)) {
+        docid = *p;
+        if ((docid - 1) / kBandSize != band) {
+            db.delete_document(docid);
+            docid = 0;
+        }
+    }
+    if (docid == 0) docid = placer.take(band);
+    db.replace_document(docid, make_document(schema, doc, stem, spelling, docid));
+}
+
 class XapianIndex;
 
 class XapianRebuild : public Rebuild {
@@ -70,6 +115,8 @@ class XapianRebuild : public Rebuild {
     std::string generation_;
     Xapian::WritableDatabase db_;
     Xapian::Stem stem_{"english"};
+    BandPlacer placer_;
+    std::unordered_set<std::string> ids_;  // a repeated id replaces its document
     bool finished_ = false;
 };
 
@@ -79,7 +126,10 @@ class XapianIndex : public Index {
         try {
             fs::create_directories(dir_);
             if (!fs::exists(dir_ / kStub)) {
-                Xapian::WritableDatabase(path_of("gen-0"), Xapian::DB_CREATE_OR_OPEN).close();
+                Xapian::WritableDatabase db(path_of("gen-0"), Xapian::DB_CREATE_OR_OPEN);
+                if (db.get_doccount() == 0) db.set_metadata(kOrderKey, kOrderPriorBands);
+                db.commit();
+                db.close();
                 write_generation(dir_, "gen-0");
             }
             refresh();
@@ -94,8 +144,14 @@ class XapianIndex : public Index {
         check(documents);
         write([&](Xapian::WritableDatabase& db) {
             std::vector<std::string> spelling;
-            for (const auto& doc : documents) {
-                db.replace_document("Q" + doc.id, make_document(schema(), doc, stem_, spelling));
+            if (placer_) {
+                for (const auto& doc : documents)
+                    place_in_band(db, *placer_, schema(), doc, stem_, spelling);
+                placer_->save(db);
+            } else {
+                for (const auto& doc : documents)
+                    db.replace_document("Q" + doc.id,
+                                        make_document(schema(), doc, stem_, spelling));
             }
             for (const auto& w : spelling) db.add_spelling(w);
         });
@@ -114,16 +170,16 @@ class XapianIndex : public Index {
             writer_->commit();
             writer_->close();  // frees Xapian's lock for other processes
         } catch (const Xapian::Error& e) {
-            writer_.reset();
+            close_writer();
             throw Unavailable("search index commit: " + e.get_description());
         }
-        writer_.reset();
+        close_writer();
     }
 
     Result query(const Query& q) override {
         check(q);
         return read([&](const Xapian::Database& db) {
-            return run_query(db, schema(), q, stem_, vocabulary(db).get());
+            return run_query(db, schema(), q, stem_, vocabulary(db).get(), has_prior_bands(db));
         });
     }
 
@@ -161,7 +217,7 @@ class XapianIndex : public Index {
     // Makes `generation` current and removes the others.
     void swap_to(const std::string& generation) {
         std::lock_guard wlock(write_mutex_);
-        if (writer_) writer_.reset();
+        close_writer();
         write_generation(dir_, generation);
         refresh();
         std::error_code ec;
@@ -247,15 +303,26 @@ class XapianIndex : public Index {
                 }
                 writer_ = std::make_unique<Xapian::WritableDatabase>(path_of(generation),
                                                                      Xapian::DB_CREATE_OR_OPEN);
+                if (has_prior_bands(*writer_)) {
+                    placer_.emplace();
+                    placer_->load(*writer_);
+                }
             }
             f(*writer_);
         } catch (const Xapian::DatabaseLockError& e) {
             throw Unavailable("search index is being written by another process: " +
                               e.get_description());
         } catch (const Xapian::Error& e) {
-            writer_.reset();
+            close_writer();
             throw Unavailable("search index write: " + e.get_description());
         }
+    }
+
+    // The band counters belong to the writer's session: another process may
+    // write between two of ours.
+    void close_writer() {
+        writer_.reset();
+        placer_.reset();
     }
 
     fs::path dir_;
@@ -267,15 +334,18 @@ class XapianIndex : public Index {
     std::mutex vocabulary_mutex_;  // vocabulary_, vocabulary_key_
     std::shared_ptr<const Vocabulary> vocabulary_;
     std::string vocabulary_key_;
-    std::mutex write_mutex_;  // writer_
+    std::mutex write_mutex_;  // writer_, placer_
     std::unique_ptr<Xapian::WritableDatabase> writer_;
+    std::optional<BandPlacer> placer_;  // when the index is in prior bands
 };
 
 XapianRebuild::XapianRebuild(XapianIndex& owner, fs::path dir, std::string generation)
     : owner_(owner),
       dir_(std::move(dir)),
       generation_(std::move(generation)),
-      db_(owner.path_of(generation_), Xapian::DB_CREATE_OR_OVERWRITE) {}
+      db_(owner.path_of(generation_), Xapian::DB_CREATE_OR_OVERWRITE) {
+    db_.set_metadata(kOrderKey, kOrderPriorBands);
+}
 
 XapianRebuild::~XapianRebuild() {
     if (finished_) return;
@@ -291,9 +361,15 @@ void XapianRebuild::add(std::span<const Document> documents) {
     owner_.check(documents);
     try {
         std::vector<std::string> spelling;
-        for (const auto& doc : documents)
-            db_.replace_document("Q" + doc.id,
-                                 make_document(owner_.schema(), doc, stem_, spelling));
+        for (const auto& doc : documents) {
+            if (ids_.insert(doc.id).second) {
+                Xapian::docid docid = placer_.take(prior_band(doc.prior));
+                db_.replace_document(docid,
+                                     make_document(owner_.schema(), doc, stem_, spelling, docid));
+            } else {
+                place_in_band(db_, placer_, owner_.schema(), doc, stem_, spelling);
+            }
+        }
         for (const auto& w : spelling) db_.add_spelling(w);
     } catch (const Xapian::Error& e) {
         throw Unavailable("search rebuild: " + e.get_description());
@@ -302,6 +378,7 @@ void XapianRebuild::add(std::span<const Document> documents) {
 
 void XapianRebuild::finish() {
     try {
+        placer_.save(db_);
         db_.commit();
         db_.close();
     } catch (const Xapian::Error& e) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace famigo::search::xapian_detail {
 namespace {
@@ -15,12 +16,18 @@ constexpr double kPriorWeight = 2.5;
 constexpr double kTypoScale = 0.6;
 constexpr double kPrefixScale = 0.8;
 constexpr std::size_t kMaxExpansions = 30;
+// A word held by this many documents (at least kKnownWordMin, or one in
+// kKnownWordShare) gets no typo expansions.
+constexpr Xapian::doccount kKnownWordMin = 5;
+constexpr Xapian::doccount kKnownWordShare = 2000;
 // Facet counts and totals are exact up to this many matches, estimates beyond.
 constexpr Xapian::doccount kCheckAtLeast = 10000;
 // Without facets only the total needs it: exact up to this many, estimated
 // beyond ("about 12,000 results"), so the match can stop once the best page
 // is known instead of weighing 10,000 documents (search as you type at 1M).
 constexpr Xapian::doccount kCheckAtLeastNoFacets = 1000;
+// The title pass answers pages within this many results.
+constexpr Xapian::doccount kTitlePassDepth = 100;
 // Keeps terms inside Xapian's 245-byte limit.
 constexpr std::size_t kMaxValueBytes = 200;
 
@@ -41,6 +48,13 @@ std::vector<std::string> expansions(const Xapian::Database& db, const Vocabulary
                                     const std::string& word, bool prefix) {
     int budget = typo_budget(word);
     if (budget == 0 && !prefix) return {};
+    // A word many documents hold is spelt as meant: its typo expansions
+    // ("games": james, gamer, names...) would only add weak matches, and at
+    // 100k apps they made most of a multi-word query's cost.
+    if (!prefix &&
+        db.get_termfreq("W" + word) >=
+            std::max<Xapian::doccount>(kKnownWordMin, db.get_doccount() / kKnownWordShare))
+        return {};
     std::vector<std::pair<Xapian::doccount, std::string>> found;
     // Typos in the first letter are not looked for: it keeps the scan to one
     // letter's words, and people rarely get the first letter wrong.
@@ -129,8 +143,22 @@ std::string keyword_term(const std::string& field, const std::string& value) {
     return "K" + field + "=" + clip(value);
 }
 
+unsigned prior_band(double prior) {
+    prior = std::isfinite(prior) ? std::clamp(prior, 0.0, 1.0) : 0.0;
+    return std::min(kPriorBands - 1, unsigned((1.0 - prior) * kPriorBands));
+}
+
+double prior_of_docid(Xapian::docid docid) {
+    constexpr double kSpan = double(kPriorBands) * double(kBandSize);
+    return kPriorWeight * (1.0 - double(docid - 1) / kSpan);
+}
+
+std::string band_key(unsigned band) {
+    return "famigo.band." + std::to_string(band);
+}
+
 Xapian::Document make_document(const Schema& schema, const Document& doc, const Xapian::Stem& stem,
-                               std::vector<std::string>& spelling) {
+                               std::vector<std::string>& spelling, Xapian::docid docid) {
     Xapian::Document out;
     out.set_data(doc.id);
     out.add_boolean_term("Q" + clip(doc.id));
@@ -139,10 +167,22 @@ Xapian::Document make_document(const Schema& schema, const Document& doc, const 
         auto it = doc.text.find(field.name);
         if (it == doc.text.end()) continue;
         auto wdf = Xapian::termcount(std::clamp(field.weight, 1, 10));
-        for (const auto& w : words(it->second)) {
+        bool title = &field == &schema.text.front();
+        auto ws = words(it->second);
+        if (title && !ws.empty()) out.add_boolean_term("E" + clip(join(ws)));
+        for (const auto& w : ws) {
             out.add_posting("W" + w, ++pos, wdf);
             out.add_term("Z" + stem(w), wdf);
             spelling.push_back(w);
+            if (!title) continue;
+            // Each leading run of letters, up to kTitlePrefixLetters: "mine",
+            // "minec"... of "minecraft".
+            std::size_t letters = 0;
+            for (std::size_t end = 1; end <= w.size() && letters < kTitlePrefixLetters; ++end) {
+                if (end < w.size() && (static_cast<unsigned char>(w[end]) & 0xC0) == 0x80) continue;
+                ++letters;
+                out.add_boolean_term("P" + w.substr(0, end));
+            }
         }
         pos += 100;  // a phrase never spans two fields
     }
@@ -153,8 +193,13 @@ Xapian::Document make_document(const Schema& schema, const Document& doc, const 
     for (const auto& [field, value] : doc.numbers)
         out.add_value(number_slot(schema, field), Xapian::sortable_serialise(value));
     double prior = std::isfinite(doc.prior) ? std::clamp(doc.prior, 0.0, 1.0) : 0.0;
-    out.add_value(kPriorSlot, Xapian::sortable_serialise(prior * kPriorWeight));
+    out.add_value(kPriorSlot,
+                  Xapian::sortable_serialise(docid ? prior_of_docid(docid) : prior * kPriorWeight));
     return out;
+}
+
+bool has_prior_bands(const Xapian::Database& db) {
+    return db.get_metadata(kOrderKey) == kOrderPriorBands;
 }
 
 std::shared_ptr<const Vocabulary> load_vocabulary(const Xapian::Database& db) {
@@ -168,6 +213,60 @@ std::shared_ptr<const Vocabulary> load_vocabulary(const Xapian::Database& db) {
 
 namespace {
 
+// The title prefix term of a typed word: "P" and its first
+// kTitlePrefixLetters letters (a longer word is looked up by those).
+std::string title_prefix_term(std::string_view word) {
+    std::size_t letters = 0, end = 0;
+    for (; end < word.size(); ++end) {
+        if ((static_cast<unsigned char>(word[end]) & 0xC0) == 0x80) continue;
+        if (letters == kTitlePrefixLetters) break;
+        ++letters;
+    }
+    return "P" + std::string(word.substr(0, end));
+}
+
+Xapian::Query filter_query(const Query& query, Xapian::Query match) {
+    std::vector<Xapian::Query> filters;
+    for (const auto& [field, values] : query.filters) {
+        std::vector<Xapian::Query> any;
+        for (const auto& v : values) any.emplace_back(keyword_term(field, v));
+        filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
+    }
+    if (filters.empty()) return match;
+    return Xapian::Query(Xapian::Query::OP_FILTER, match,
+                         Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+}
+
+// The title pass (see run_query): apps whose title has every typed word
+// (each as a title word's prefix, the stem too for words already typed), by
+// prior alone. Empty when a clause is a phrase.
+std::optional<Xapian::Query> title_pass_query(const Query& query,
+                                              const std::vector<Clause>& clauses,
+                                              const Xapian::Stem& stem) {
+    std::vector<Xapian::Query> every;
+    for (const auto& clause : clauses) {
+        if (clause.phrase) return std::nullopt;
+        if (clause.stop) continue;
+        const std::string& w = clause.words[0];
+        std::string term = title_prefix_term(w);
+        std::string stemmed = title_prefix_term(stem(w));
+        if (clause.prefix || stemmed == term || !w.starts_with(stemmed.substr(1)))
+            every.emplace_back(term);
+        else  // "games" finds "Game": its stem as a prefix
+            every.emplace_back(stemmed);
+    }
+    Xapian::Query text = every.empty()
+                             ? Xapian::Query::MatchAll
+                             : Xapian::Query(Xapian::Query::OP_AND, every.begin(), every.end());
+    // Weighs nothing: the prior, read from the id, decreases along the ids,
+    // so the match stops once it holds its page.
+    auto* prior = new Xapian::DecreasingValueWeightPostingSource(kPriorSlot);
+    Xapian::Query match(Xapian::Query::OP_AND_MAYBE,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, text, 0),
+                        Xapian::Query(prior->release()));
+    return filter_query(query, match);
+}
+
 Xapian::Query full_query(const Xapian::Database& db, const Query& query,
                          const std::vector<Clause>& clauses, const Xapian::Stem& stem,
                          const Vocabulary* vocabulary, bool every_word) {
@@ -175,25 +274,55 @@ Xapian::Query full_query(const Xapian::Database& db, const Query& query,
                                           : text_query(db, vocabulary, clauses, stem, every_word);
     auto* prior = new Xapian::ValueWeightPostingSource(kPriorSlot);
     match = Xapian::Query(Xapian::Query::OP_AND_MAYBE, match, Xapian::Query(prior->release()));
-    std::vector<Xapian::Query> filters;
-    for (const auto& [field, values] : query.filters) {
-        std::vector<Xapian::Query> any;
-        for (const auto& v : values) any.emplace_back(keyword_term(field, v));
-        filters.emplace_back(Xapian::Query::OP_OR, any.begin(), any.end());
-    }
-    if (!filters.empty())
-        match = Xapian::Query(Xapian::Query::OP_FILTER, match,
-                              Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-    return match;
+    return filter_query(query, match);
 }
 
 }  // namespace
 
 Result run_query(const Xapian::Database& db, const Schema& schema, const Query& query,
-                 const Xapian::Stem& stem, const Vocabulary* vocabulary) {
+                 const Xapian::Stem& stem, const Vocabulary* vocabulary, bool banded) {
     auto clauses = parse(query.text);
     auto limit = Xapian::doccount(std::min<std::size_t>(query.limit, 1000));
     auto offset = Xapian::doccount(std::min<std::size_t>(query.offset, 1000000));
+    // The title pass: when titles alone hold a full page with every typed
+    // word, that page, best prior first, is the answer (search as you type,
+    // "minecraft po"): in an index in prior bands it costs a few postings
+    // per result whatever the catalog's size. Titles weigh most, and a match
+    // of every word outranks all others, so the full match would put mostly
+    // the same apps first. Facets and sorts need every match; the full pass
+    // below also finds typos and words outside titles when titles are few.
+    if (banded && query.facets.empty() && query.sort.empty() && limit > 0 &&
+        offset + limit <= kTitlePassDepth) {
+        if (auto title = title_pass_query(query, clauses, stem)) {
+            // Apps titled exactly as typed come first ("Minecraft" before
+            // the more popular "Master for Minecraft"), then the others.
+            std::vector<std::string> typed;
+            for (const auto& c : clauses) typed.push_back(c.words[0]);
+            Xapian::Enquire exact(db);
+            exact.set_query(filter_query(query, Xapian::Query("E" + clip(join(typed)))));
+            exact.set_weighting_scheme(Xapian::BoolWeight());
+            exact.set_docid_order(Xapian::Enquire::ASCENDING);
+            Xapian::MSet first = exact.get_mset(0, offset + limit);
+            Xapian::Enquire enquire(db);
+            enquire.set_query(*title);
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+            Xapian::MSet mset = enquire.get_mset(0, offset + limit + first.size());
+            std::vector<Xapian::docid> order;
+            for (auto m = first.begin(); m != first.end(); ++m) order.push_back(*m);
+            for (auto m = mset.begin(); m != mset.end(); ++m)
+                if (std::find(order.begin(), order.end(), *m) == order.end()) order.push_back(*m);
+            if (order.size() >= offset + limit) {
+                Result result;
+                for (std::size_t i = offset; i < offset + limit; ++i)
+                    result.ids.push_back(db.get_document(order[i]).get_data());
+                result.total = mset.get_matches_estimated();
+                if (result.total < query.suggest_below && !clauses.empty())
+                    result.suggestion = suggest_text(db, clauses);
+                return result;
+            }
+        }
+    }
     // Documents that match every word outrank all others (a bonus per
     // clause), so when they fill the page it is the page: a first pass asks
     // only for them, which Xapian answers by skipping through the rarest

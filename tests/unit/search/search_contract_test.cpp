@@ -209,6 +209,32 @@ TYPED_TEST(SearchContract, UpsertReplacesAndRemoveDeletes) {
     EXPECT_EQ(this->index_->stats().documents, 8u);
 }
 
+// Search as you type over many titles holding the typed prefix: the page is
+// the highest priors, and stays so when upserts change priors, add apps and
+// remove them (Xapian keeps documents in prior order by their ids: a prior
+// that changes moves its document; search/xapian/xapian_query.hpp).
+TYPED_TEST(SearchContract, PrefixPagesFollowThePriorThroughUpdates) {
+    auto rebuild = this->index_->rebuild();
+    std::vector<Document> games;
+    for (int i = 0; i < 30; ++i)  // priors in an order unlike their ids
+        games.push_back(app("g" + std::to_string(i), "Gadget " + std::to_string(i), "Studio",
+                            "games", "ios", 4.0, double((i * 7) % 30) / 30.0));
+    rebuild->add(games);
+    rebuild->finish();
+    EXPECT_EQ(this->ids("gad", 3), (Ids{"g17", "g4", "g21"}));  // priors 29/30, 28/30, 27/30
+    std::vector<Document> changed = {
+        app("g0", "Gadget 0", "Studio", "games", "ios", 4.0, 0.99),         // 0 -> the top
+        app("g17", "Gadget 17", "Studio", "games", "ios", 4.0, 0.0),        // the top -> 0
+        app("new", "Gadget Deluxe", "Studio", "games", "ios", 4.0, 0.95)};  // a new app
+    this->index_->upsert(changed);
+    std::vector<std::string> gone = {"g4"};
+    this->index_->remove(gone);
+    this->index_->commit();
+    EXPECT_EQ(this->ids("gad", 4), (Ids{"g0", "new", "g21", "g8"}));  // g8: 26/30
+    EXPECT_EQ(this->first("gadget de"), "new");
+    EXPECT_EQ(this->index_->stats().documents, 30u);
+}
+
 TYPED_TEST(SearchContract, SuggestsSpelling) {
     EXPECT_EQ(this->index_->suggest("mincraft"), "minecraft");
     EXPECT_EQ(this->index_->suggest("minecraft"), "");
